@@ -1,0 +1,252 @@
+"""``textsim.Tokenizer``: Unicode-correct word tokens, scikit-learn's where scikit-learn is right."""
+
+from __future__ import annotations
+
+import codecs
+from collections.abc import Callable, Iterable
+from typing import Any, Literal, Union
+
+import numpy as np
+
+from textsim import _core
+from textsim._exceptions import ParameterError
+
+Document = Union[str, bytes]
+
+DEFAULT_TOKEN_PATTERN = r"(?u)\b\w\w+\b"
+
+_NOT_ITERABLE = "Iterable over raw text documents expected, string object received."
+
+
+def _check_documents(docs: Any) -> Any:
+    # scikit-learn's rule: a lone string is a mistake, not a collection of one-letter documents.
+    if isinstance(docs, (str, bytes)):
+        raise ValueError(_NOT_ITERABLE)
+    return docs
+
+
+def _choice(name: str, value: Any, allowed: tuple[Any, ...]) -> None:
+    if value not in allowed:
+        shown = ", ".join(repr(a) for a in allowed)
+        raise ParameterError(f"{name}: expected one of {shown}, got {value!r}")
+
+
+class Tokenizer:
+    """Cuts text into word tokens; Bengali words stay whole.
+
+    The text is first preprocessed (see :meth:`normalize`): Unicode normalization (NFC by
+    default), Bengali folding (one spelling for each Bengali word), optionally digit folding,
+    lowercasing and accent stripping. Tokens are then cut from it:
+
+    - ``tokenizer="pattern"`` (default): matches of ``token_pattern``, scikit-learn's
+      ``(?u)\\b\\w\\w+\\b`` by default, where ``\\w`` is Unicode's word character (letters, *marks*,
+      digits, connectors, joiners). On text without combining marks the tokens are scikit-learn's;
+      on Bengali they are whole words. The default pattern runs on a hand-written scanner; any
+      other pattern is compiled by Rust's linear-time regex engine (no look-around or
+      back-references); with exactly one capturing group, the group is the token.
+    - ``tokenizer="unicode"``: UAX#29 word boundaries (keeps ``don't``, ``3.14``, ``১২.৫০``).
+    - ``tokenizer=<callable>``: your function of the preprocessed text, returning a list of
+      strings. This is the slow path: it runs in Python, one document at a time.
+
+    ``stop_words`` (``"english"``, scikit-learn's list; ``"bengali"``; or your list) are dropped
+    after tokenizing. Like scikit-learn, they are compared with the preprocessed tokens but not
+    lowercased themselves; they are Unicode-normalized and folded like the text.
+
+    ``strip_accents`` differs from scikit-learn's in one way: characters of scripts whose marks
+    are part of the spelling (Bengali, Devanagari and the other Brahmic scripts) are kept
+    whole, so ``"কৃষ্ণ"`` stays ``"কৃষ্ণ"`` (scikit-learn gives ``"কৃষণ"``) and ``"ascii"`` keeps
+    them rather than deleting them. Latin, Greek and Cyrillic text comes out as scikit-learn's.
+
+    ``bytes`` documents are decoded with ``encoding`` and ``decode_error`` as in scikit-learn.
+    ``n_jobs`` is the number of threads of :meth:`tokenize_many` (``None`` or ``-1``: every core,
+    or the environment variable ``TEXTSIM_NUM_THREADS``). Results never depend on it.
+    """
+
+    def __init__(
+        self,
+        *,
+        lowercase: bool = True,
+        token_pattern: str = DEFAULT_TOKEN_PATTERN,
+        tokenizer: Literal["pattern", "unicode"] | Callable[[str], list[str]] = "pattern",
+        unicode_normalization: Literal["NFC", "NFKC"] | None = "NFC",
+        bengali_folding: bool = True,
+        fold_digits: bool = False,
+        strip_accents: Literal["ascii", "unicode"] | None = None,
+        stop_words: Literal["english", "bengali"] | Iterable[str] | None = None,
+        encoding: str = "utf-8",
+        decode_error: Literal["strict", "ignore", "replace"] = "strict",
+        n_jobs: int | None = None,
+    ) -> None:
+        self.lowercase = lowercase
+        self.token_pattern = token_pattern
+        self.tokenizer = tokenizer
+        self.unicode_normalization = unicode_normalization
+        self.bengali_folding = bengali_folding
+        self.fold_digits = fold_digits
+        self.strip_accents = strip_accents
+        self.stop_words = stop_words
+        self.encoding = encoding
+        self.decode_error = decode_error
+        self.n_jobs = n_jobs
+        self._core = self._build()
+
+    _PARAMS = (
+        "lowercase",
+        "token_pattern",
+        "tokenizer",
+        "unicode_normalization",
+        "bengali_folding",
+        "fold_digits",
+        "strip_accents",
+        "stop_words",
+        "encoding",
+        "decode_error",
+        "n_jobs",
+    )
+
+    def _build(self) -> _core.TokenizerCore:
+        if not (callable(self.tokenizer) or self.tokenizer in ("pattern", "unicode")):
+            raise ParameterError(
+                f"tokenizer: expected 'pattern', 'unicode' or a callable, got {self.tokenizer!r}"
+            )
+        _choice("unicode_normalization", self.unicode_normalization, ("NFC", "NFKC", None))
+        _choice("strip_accents", self.strip_accents, ("ascii", "unicode", None))
+        _choice("decode_error", self.decode_error, ("strict", "ignore", "replace"))
+        if not isinstance(self.token_pattern, str):
+            raise ParameterError(f"token_pattern: expected a str, got {self.token_pattern!r}")
+        try:
+            self._utf8 = codecs.lookup(self.encoding).name == "utf-8"
+        except (LookupError, TypeError):
+            raise ParameterError(f"encoding: unknown encoding {self.encoding!r}") from None
+        stop_words = self.stop_words
+        if isinstance(stop_words, str):
+            _choice("stop_words", stop_words, ("english", "bengali"))
+        elif stop_words is not None:
+            stop_words = list(stop_words)
+            if not all(isinstance(w, str) for w in stop_words):
+                raise ParameterError("stop_words: every stop word must be a str")
+        return _core.TokenizerCore(
+            lowercase=bool(self.lowercase),
+            token_pattern=self.token_pattern,
+            segmentation=self.tokenizer if isinstance(self.tokenizer, str) else "pattern",
+            unicode_normalization=self.unicode_normalization,
+            bengali_folding=bool(self.bengali_folding),
+            fold_digits=bool(self.fold_digits),
+            strip_accents=self.strip_accents,
+            stop_words=stop_words,
+            decode_error=self.decode_error,
+            n_jobs=_threads(self.n_jobs),
+        )
+
+    # -- documents --------------------------------------------------------------------------
+
+    def _decoded(self, doc: Any) -> Any:
+        # UTF-8 bytes are decoded in Rust, in parallel; other encodings here, as scikit-learn does.
+        if isinstance(doc, bytes) and not self._utf8:
+            return doc.decode(self.encoding, self.decode_error)
+        return doc
+
+    def _decoded_many(self, docs: Iterable[Any]) -> Any:
+        docs = _check_documents(docs)
+        if self._utf8:
+            return docs
+        return [self._decoded(d) for d in docs]
+
+    # -- the API ----------------------------------------------------------------------------
+
+    def normalize(self, doc: Document) -> str:
+        """The preprocessed text that tokens are cut from."""
+        return self._core.normalize(self._decoded(doc))
+
+    def tokenize(self, doc: Document) -> list[str]:
+        """The tokens of one document."""
+        if callable(self.tokenizer):
+            return self._call_tokenizer([self.normalize(doc)])[0]
+        return self._core.tokenize(self._decoded(doc))
+
+    def tokenize_many(self, docs: Iterable[Document]) -> list[list[str]]:
+        """The tokens of each document, computed in parallel with the interpreter lock released."""
+        docs = self._decoded_many(docs)
+        if callable(self.tokenizer):
+            return self._call_tokenizer(self._core.normalize_many(docs))
+        return self._core.tokenize_many(docs)
+
+    def count_tokens(self, docs: Iterable[Document]) -> np.ndarray:
+        """The number of tokens of each document (int64), without making the tokens."""
+        docs = self._decoded_many(docs)
+        if callable(self.tokenizer):
+            return np.array([len(t) for t in self.tokenize_many(docs)], dtype=np.int64)
+        return self._core.count_tokens(docs)
+
+    def _call_tokenizer(self, texts: list[str]) -> list[list[str]]:
+        func = self.tokenizer
+        assert callable(func)
+        is_stop = self._core.is_stop_word
+        result = []
+        for text in texts:
+            tokens = func(text)
+            result.append([t for t in tokens if t and not is_stop(t)])
+        return result
+
+    # -- estimator plumbing -----------------------------------------------------------------
+
+    def get_params(self, deep: bool = True) -> dict[str, Any]:
+        """The constructor arguments (scikit-learn's estimator contract)."""
+        return {name: getattr(self, name) for name in self._PARAMS}
+
+    def set_params(self, **params: Any) -> Tokenizer:
+        """Sets constructor arguments and rebuilds the tokenizer."""
+        for name, value in params.items():
+            if name not in self._PARAMS:
+                raise ParameterError(f"Invalid parameter {name!r} for Tokenizer")
+            setattr(self, name, value)
+        self._core = self._build()
+        return self
+
+    def __getstate__(self) -> dict[str, Any]:
+        return self.get_params()
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        for name, value in state.items():
+            setattr(self, name, value)
+        self._core = self._build()
+
+    def __repr__(self) -> str:
+        defaults = Tokenizer.__init__.__kwdefaults__ or {}
+        shown = [
+            f"{name}={value!r}"
+            for name, value in self.get_params().items()
+            if name not in defaults or defaults[name] != value
+        ]
+        return f"Tokenizer({', '.join(shown)})"
+
+
+def _threads(n_jobs: int | None) -> int | None:
+    """scikit-learn's ``n_jobs``: None or -1 is every core, -2 all but one, ..."""
+    if n_jobs is None:
+        return None
+    if not isinstance(n_jobs, (int, np.integer)) or isinstance(n_jobs, bool) or n_jobs == 0:
+        raise ParameterError(f"n_jobs: expected a non-zero int or None, got {n_jobs!r}")
+    if n_jobs > 0:
+        return int(n_jobs)
+    import os
+
+    cores = os.cpu_count() or 1
+    return None if n_jobs == -1 else max(1, cores + 1 + int(n_jobs))
+
+
+def tokenize(text: Document, **options: Any) -> list[str]:
+    """The tokens of ``text``; ``options`` are :class:`Tokenizer`'s."""
+    return Tokenizer(**options).tokenize(text)
+
+
+def sentences(text: str) -> list[str]:
+    """The sentences of ``text`` (UAX#29), without surrounding white space.
+
+    The Bengali danda ``।`` ends a sentence, and so does ``৷``, which scraped text often uses for it.
+    """
+    if not isinstance(text, str):
+        from textsim._exceptions import DocumentTypeError
+
+        raise DocumentTypeError(f"expected a str, got {type(text).__name__}")
+    return _core.sentences(text)

@@ -1,0 +1,217 @@
+//! Per-character facts that every text pass asks about, looked up in one table.
+//!
+//! The passes (normalization, folding, lowercasing, the word scanner) each ask "is there anything
+//! to do for this character?" millions of times per second. Asking the Unicode crates directly means
+//! a binary search per question; instead the answers for the Basic Multilingual Plane are computed
+//! once, from those same crates, into a 64 KiB table. Characters outside the BMP are rare in text
+//! and take the slow path, which gives the same answers.
+
+use std::sync::OnceLock;
+
+use unicode_normalization::char::{canonical_combining_class, compose};
+use unicode_normalization::{is_nfc_quick, is_nfkc_quick, IsNormalized};
+
+/// UTS#18 `\w`: Alphabetic, Mark, Decimal_Number, Connector_Punctuation, Join_Control. This is the
+/// regex crate's own `\w`, so the hand-written scanner and user patterns agree.
+pub const WORD: u8 = 1;
+/// Canonical combining class 0.
+pub const STARTER: u8 = 1 << 1;
+/// NFC quick-check "Yes": NFC keeps this character as it is.
+pub const NFC_YES: u8 = 1 << 2;
+/// NFC quick-check "Maybe": may compose with the preceding starter.
+pub const NFC_MAYBE: u8 = 1 << 3;
+/// NFKC quick-check "Yes".
+pub const NFKC_YES: u8 = 1 << 4;
+/// NFKC quick-check "Maybe".
+pub const NFKC_MAYBE: u8 = 1 << 5;
+/// Lowercasing changes this character.
+pub const HAS_LOWERCASE: u8 = 1 << 6;
+/// A decimal digit (Nd) other than ASCII 0-9.
+pub const NON_ASCII_DIGIT: u8 = 1 << 7;
+
+fn compute_flags(c: char) -> u8 {
+    let mut flags = 0;
+    if regex_syntax::is_word_character(c) {
+        flags |= WORD;
+    }
+    if canonical_combining_class(c) == 0 {
+        flags |= STARTER;
+    }
+    match is_nfc_quick(std::iter::once(c)) {
+        IsNormalized::Yes => flags |= NFC_YES,
+        IsNormalized::Maybe => flags |= NFC_MAYBE,
+        IsNormalized::No => {}
+    }
+    match is_nfkc_quick(std::iter::once(c)) {
+        IsNormalized::Yes => flags |= NFKC_YES,
+        IsNormalized::Maybe => flags |= NFKC_MAYBE,
+        IsNormalized::No => {}
+    }
+    let mut lower = c.to_lowercase();
+    if lower.next() != Some(c) || lower.next().is_some() {
+        flags |= HAS_LOWERCASE;
+    }
+    if !c.is_ascii() && digit_value(c).is_some() {
+        flags |= NON_ASCII_DIGIT;
+    }
+    flags
+}
+
+fn bmp_table() -> &'static [u8; 0x10000] {
+    static TABLE: OnceLock<Box<[u8; 0x10000]>> = OnceLock::new();
+    TABLE.get_or_init(|| {
+        let mut table = Box::new([0u8; 0x10000]);
+        for (code, slot) in table.iter_mut().enumerate() {
+            // Surrogate code points are not chars; they never reach the passes (decoding rejects them).
+            if let Some(c) = char::from_u32(code as u32) {
+                *slot = compute_flags(c);
+            }
+        }
+        table
+    })
+}
+
+/// The flags of `c`.
+#[inline]
+pub fn flags(c: char) -> u8 {
+    let code = c as u32;
+    if code < 0x10000 {
+        bmp_table()[code as usize]
+    } else {
+        compute_flags(c)
+    }
+}
+
+/// Forces the table to be built now (so that timing the first document does not include it).
+pub fn warm_up() {
+    let _ = bmp_table();
+}
+
+#[inline]
+pub fn is_word(c: char) -> bool {
+    flags(c) & WORD != 0
+}
+
+/// The ranges of Unicode's Decimal_Number category, from the regex crate's Unicode tables.
+/// Unicode lays every decimal digit set out as ten consecutive code points starting at zero, so
+/// a digit's value is its distance from the start of its range, modulo 10.
+fn decimal_ranges() -> &'static [(u32, u32)] {
+    static RANGES: OnceLock<Vec<(u32, u32)>> = OnceLock::new();
+    RANGES.get_or_init(|| {
+        use regex_syntax::hir::{Class, HirKind};
+        let hir = regex_syntax::parse(r"\p{Nd}").expect("\\p{Nd} is a valid class");
+        match hir.kind() {
+            HirKind::Class(Class::Unicode(class)) => class
+                .ranges()
+                .iter()
+                .map(|r| (r.start() as u32, r.end() as u32))
+                .collect(),
+            _ => Vec::new(),
+        }
+    })
+}
+
+/// The value 0-9 of a decimal digit of any script, or `None`.
+pub fn digit_value(c: char) -> Option<u32> {
+    let code = c as u32;
+    if c.is_ascii_digit() {
+        return Some(code - '0' as u32);
+    }
+    let ranges = decimal_ranges();
+    let idx = ranges.partition_point(|&(_, end)| end < code);
+    match ranges.get(idx) {
+        Some(&(start, end)) if start <= code && code <= end => Some((code - start) % 10),
+        _ => None,
+    }
+}
+
+/// Whether `second` composes with `first` under canonical composition.
+#[inline]
+pub fn composes(first: char, second: char) -> bool {
+    compose(first, second).is_some()
+}
+
+/// Decodes the scalar value starting at byte `i` of `text`, returning it and its UTF-8 length.
+/// `i` must be a char boundary; the caller has already handled ASCII bytes.
+#[inline]
+pub fn decode_at(text: &str, i: usize) -> (char, usize) {
+    let bytes = text.as_bytes();
+    let b0 = bytes[i] as u32;
+    let (code, len) = if b0 < 0xE0 {
+        (((b0 & 0x1F) << 6) | (bytes[i + 1] as u32 & 0x3F), 2)
+    } else if b0 < 0xF0 {
+        (
+            ((b0 & 0x0F) << 12)
+                | ((bytes[i + 1] as u32 & 0x3F) << 6)
+                | (bytes[i + 2] as u32 & 0x3F),
+            3,
+        )
+    } else {
+        (
+            ((b0 & 0x07) << 18)
+                | ((bytes[i + 1] as u32 & 0x3F) << 12)
+                | ((bytes[i + 2] as u32 & 0x3F) << 6)
+                | (bytes[i + 3] as u32 & 0x3F),
+            4,
+        )
+    };
+    // `text` is valid UTF-8 and `i` a boundary, so this is a scalar value; the fallback never runs.
+    (
+        char::from_u32(code).unwrap_or(char::REPLACEMENT_CHARACTER),
+        len,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bengali_letters_signs_and_virama_are_word_characters() {
+        for c in ['র', 'া', 'ি', '্', '়', 'ৎ', '\u{200D}', '\u{200C}', '৫', '_'] {
+            assert!(is_word(c), "{c:?} should be \\w");
+        }
+        for c in [' ', '।', '৷', ',', '-', '“'] {
+            assert!(!is_word(c), "{c:?} should not be \\w");
+        }
+    }
+
+    #[test]
+    fn table_agrees_with_the_unicode_crates_on_every_bmp_character() {
+        for code in 0..0x10000u32 {
+            if let Some(c) = char::from_u32(code) {
+                assert_eq!(flags(c), compute_flags(c), "U+{code:04X}");
+            }
+        }
+    }
+
+    #[test]
+    fn digits_of_every_script_have_their_value() {
+        assert_eq!(digit_value('৭'), Some(7));
+        assert_eq!(digit_value('০'), Some(0));
+        assert_eq!(digit_value('٣'), Some(3));
+        assert_eq!(digit_value('𝟗'), Some(9)); // mathematical bold digit nine
+        assert_eq!(digit_value('a'), None);
+        assert_eq!(digit_value('½'), None);
+        assert!(flags('২') & NON_ASCII_DIGIT != 0);
+        assert!(flags('2') & NON_ASCII_DIGIT == 0);
+    }
+
+    #[test]
+    fn quick_check_flags() {
+        assert!(flags('a') & (NFC_YES | STARTER) == NFC_YES | STARTER);
+        assert!(flags('\u{0301}') & STARTER == 0);
+        assert!(flags('\u{09BE}') & NFC_MAYBE != 0); // vowel sign AA composes with E
+        assert!(flags('\u{09DF}') & (NFC_YES | NFC_MAYBE) == 0); // NFC_QC=No
+        assert!(flags('ﬁ') & NFC_YES != 0 && flags('ﬁ') & NFKC_YES == 0);
+        assert!(composes('\u{09C7}', '\u{09BE}'));
+    }
+
+    #[test]
+    fn decode_at_matches_std() {
+        let text = "aé্𝟗ক";
+        for (i, c) in text.char_indices().filter(|(_, c)| !c.is_ascii()) {
+            assert_eq!(decode_at(text, i), (c, c.len_utf8()));
+        }
+    }
+}

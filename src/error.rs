@@ -1,0 +1,95 @@
+//! The core's errors. The Python layer maps each variant to an exception class; the messages are
+//! written for the person who will read them, and say what to do.
+
+use std::fmt;
+
+/// What is wrong with one document.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DocumentProblem {
+    /// A UTF-16 surrogate code point on its own, which is not text (Python allows it in `str`).
+    LoneSurrogate { code: u32, position: usize },
+    /// Bytes that are not UTF-8, with `decode_error="strict"`.
+    InvalidUtf8 { offset: usize, bytes: Vec<u8> },
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Error {
+    /// A document that cannot be read; `index` is its place in the input, when there are several.
+    Document {
+        index: Option<usize>,
+        problem: DocumentProblem,
+    },
+    /// A `token_pattern` the regex engine cannot compile.
+    TokenPattern { pattern: String, reason: String },
+    /// A `token_pattern` with more than one capturing group (scikit-learn's rule and message).
+    TooManyCaptureGroups { pattern: String },
+    /// An option with a value outside its domain.
+    Parameter { name: &'static str, message: String },
+}
+
+impl Error {
+    /// The same error, attributed to document `index` of a collection.
+    pub fn at_document(self, index: usize) -> Error {
+        match self {
+            Error::Document { problem, .. } => Error::Document {
+                index: Some(index),
+                problem,
+            },
+            other => other,
+        }
+    }
+}
+
+impl fmt::Display for DocumentProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            DocumentProblem::LoneSurrogate { code, position } => write!(
+                f,
+                "contains a lone surrogate U+{code:04X} at character {position}, which is not valid \
+                 Unicode text; fix the text where it was decoded (for example decode bytes with \
+                 errors='replace')"
+            ),
+            DocumentProblem::InvalidUtf8 { offset, bytes } => {
+                let shown: Vec<String> = bytes.iter().map(|b| format!("0x{b:02x}")).collect();
+                write!(
+                    f,
+                    "is not valid UTF-8: byte(s) {} at offset {offset}; pass decode_error='replace' \
+                     or 'ignore', or give the right encoding=",
+                    shown.join(" ")
+                )
+            }
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Document {
+                index: Some(index),
+                problem,
+            } => write!(f, "document {index} {problem}"),
+            Error::Document {
+                index: None,
+                problem,
+            } => write!(f, "the document {problem}"),
+            Error::TokenPattern { pattern, reason } => write!(
+                f,
+                "token_pattern {pattern:?} cannot be compiled: {reason}. textsim compiles patterns \
+                 with Rust's linear-time regex engine, which has no look-around and no \
+                 back-references; rewrite the pattern without them, or pass tokenizer= a Python \
+                 callable (for example tokenizer=re.compile(pattern).findall), which is slower"
+            ),
+            Error::TooManyCaptureGroups { pattern } => write!(
+                f,
+                "More than 1 capturing group in token pattern. Only a single group should be \
+                 captured. (token_pattern={pattern:?})"
+            ),
+            Error::Parameter { name, message } => write!(f, "{name}: {message}"),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;

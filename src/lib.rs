@@ -1,0 +1,26 @@
+//! textsim's core: Unicode-correct tokenizing (Bengali first) and, in later layers, TF-IDF and
+//! similarity, in parallel. Pure Rust; the Python bindings live in `python` behind the `python`
+//! feature, so `cargo test` builds and runs everything here without Python.
+
+pub mod accents;
+pub mod bengali;
+pub mod chars;
+pub mod decode;
+pub mod error;
+pub mod normalize;
+pub mod parallel;
+pub mod preprocess;
+pub mod sentences;
+pub mod stop_words;
+pub mod tokenize;
+
+#[cfg(feature = "python")]
+mod python;
+
+pub use accents::StripAccents;
+pub use decode::{DecodeErrors, RawText};
+pub use error::{DocumentProblem, Error, Result};
+pub use normalize::NormalizationForm;
+pub use preprocess::Preprocessor;
+pub use sentences::sentences;
+pub use tokenize::{Segmentation, StopWords, Tokenizer, TokenizerOptions, DEFAULT_TOKEN_PATTERN};

@@ -1,0 +1,531 @@
+//! The Python binding: every pyo3 type and call is in this file.
+//!
+//! Documents cross as borrowed views of the Python objects' own buffers (CPython stores Bengali
+//! text two bytes per character; asking it for UTF-8 would convert every document serially
+//! while the interpreter lock is held). The lock is released once, all the text work runs in
+//! parallel on the views, and the results come back as a few buffers from which Python objects
+//! are made quickly.
+
+use std::panic::{catch_unwind, AssertUnwindSafe};
+
+use numpy::PyArray1;
+use pyo3::prelude::*;
+use pyo3::types::string::PyStringData;
+use pyo3::types::{PyBytes, PyFloat, PyList, PyString};
+use rayon::prelude::*;
+use rustc_hash::FxHashMap;
+
+use crate::decode::{decode, DecodeErrors, RawText};
+use crate::error::{DocumentProblem, Error};
+use crate::normalize::NormalizationForm;
+use crate::preprocess::Preprocessor;
+use crate::tokenize::{Segmentation, StopWords, Tokenizer, TokenizerOptions};
+use crate::StripAccents;
+
+// ---------------------------------------------------------------------------------------------
+// Errors and the one place the interpreter lock is released.
+
+/// An exception class defined in `textsim/_exceptions.py`, with `message`.
+fn textsim_error(py: Python<'_>, class: &str, message: String) -> PyErr {
+    match py
+        .import("textsim._exceptions")
+        .and_then(|module| module.getattr(class))
+    {
+        Ok(class) => PyErr::from_type(
+            class.cast_into().expect("exception classes are types"),
+            message,
+        ),
+        Err(error) => error,
+    }
+}
+
+fn to_py_err(py: Python<'_>, error: Error) -> PyErr {
+    let class = match &error {
+        Error::Document { .. } => "DocumentError",
+        Error::TokenPattern { .. } | Error::TooManyCaptureGroups { .. } => "TokenPatternError",
+        Error::Parameter { .. } => "ParameterError",
+    };
+    textsim_error(py, class, error.to_string())
+}
+
+/// Why a document was refused before any text work: its Python type.
+enum Refusal {
+    NotANumber,
+    WrongType(String),
+}
+
+fn refusal_error(py: Python<'_>, index: Option<usize>, refusal: Refusal) -> PyErr {
+    let which = index.map_or(String::new(), |i| format!(" (document {i})"));
+    match refusal {
+        Refusal::NotANumber => textsim_error(
+            py,
+            "DocumentError",
+            format!("np.nan is an invalid document, expected byte or unicode string.{which}"),
+        ),
+        Refusal::WrongType(name) => textsim_error(
+            py,
+            "DocumentTypeError",
+            format!("expected a str or bytes document, got {name}{which}"),
+        ),
+    }
+}
+
+/// Runs `work` with the interpreter lock released, on a pool of `n_jobs` threads. A panic in the
+/// core becomes a Python exception, never an abort; a Ctrl-C that arrived meanwhile is raised.
+fn detached<T: Send>(
+    py: Python<'_>,
+    n_jobs: Option<usize>,
+    work: impl FnOnce() -> Result<T, Error> + Send,
+) -> PyResult<T> {
+    let outcome =
+        py.detach(|| catch_unwind(AssertUnwindSafe(|| crate::parallel::run(n_jobs, work))));
+    py.check_signals()?;
+    match outcome {
+        Ok(Ok(value)) => Ok(value),
+        Ok(Err(error)) => Err(to_py_err(py, error)),
+        Err(panic) => {
+            let what = panic
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_default();
+            Err(textsim_error(
+                py,
+                "TextsimError",
+                format!("internal error in textsim's core (please report it): {what}"),
+            ))
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading documents.
+
+/// Documents held by strong references while their buffers are read without the lock.
+struct Documents<'py> {
+    owners: Vec<Bound<'py, PyAny>>,
+}
+
+impl<'py> Documents<'py> {
+    fn collect(docs: &Bound<'py, PyAny>) -> PyResult<Self> {
+        let owners = match docs.cast::<PyList>() {
+            Ok(list) => list.iter().collect(),
+            Err(_) => docs.try_iter()?.collect::<PyResult<Vec<_>>>()?,
+        };
+        Ok(Documents { owners })
+    }
+
+    fn one(doc: &Bound<'py, PyAny>) -> Self {
+        Documents {
+            owners: vec![doc.clone()],
+        }
+    }
+
+    /// Views of every document's text; `index_errors` names documents by position.
+    fn texts(&self, index_errors: bool) -> PyResult<Vec<RawText<'_>>> {
+        self.owners
+            .iter()
+            .enumerate()
+            .map(|(i, doc)| {
+                raw_text(doc)
+                    .map_err(|refusal| refusal_error(doc.py(), index_errors.then_some(i), refusal))
+            })
+            .collect()
+    }
+}
+
+fn raw_text<'a>(doc: &'a Bound<'_, PyAny>) -> Result<RawText<'a>, Refusal> {
+    if let Ok(text) = doc.cast::<PyString>() {
+        // SAFETY: the view borrows `doc`, which the caller keeps alive (a strong reference in
+        // `Documents`) until the view is dropped; Python strings are immutable. CPython on
+        // little-endian x86_64 and aarch64 is what this is built and tested for.
+        return match unsafe { text.data() } {
+            Ok(PyStringData::Ucs1(bytes)) => Ok(RawText::Latin1(bytes)),
+            Ok(PyStringData::Ucs2(units)) => Ok(RawText::Ucs2(units)),
+            Ok(PyStringData::Ucs4(points)) => Ok(RawText::Ucs4(points)),
+            Err(_) => Err(Refusal::WrongType("an unreadable str".into())),
+        };
+    }
+    if let Ok(bytes) = doc.cast::<PyBytes>() {
+        return Ok(RawText::Utf8Bytes(bytes.as_bytes()));
+    }
+    if let Ok(number) = doc.cast::<PyFloat>() {
+        if number.value().is_nan() {
+            return Err(Refusal::NotANumber);
+        }
+    }
+    let name = doc
+        .get_type()
+        .name()
+        .map_or_else(|_| "an object".to_owned(), |n| n.to_string());
+    Err(Refusal::WrongType(name))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Making Python strings fast.
+
+/// A document's tokens, ready to become Python strings: each distinct token once, stored as
+/// CPython will store it (1, 2 or 4 bytes per character), and the order they occur in.
+#[derive(Default)]
+struct PreparedTokens {
+    storage: Vec<u8>,
+    /// (byte offset in `storage`, length in characters, largest character)
+    distinct: Vec<(usize, usize, u32)>,
+    order: Vec<u32>,
+}
+
+impl PreparedTokens {
+    fn push_distinct(&mut self, token: &str) {
+        let (count, max) = token
+            .chars()
+            .fold((0usize, 0u32), |(n, max), c| (n + 1, max.max(c as u32)));
+        let offset = self.storage.len();
+        match max {
+            0..=0x7F => self.storage.extend_from_slice(token.as_bytes()),
+            0x80..=0xFF => self.storage.extend(token.chars().map(|c| c as u8)),
+            0x100..=0xFFFF => {
+                for c in token.chars() {
+                    self.storage.extend_from_slice(&(c as u16).to_ne_bytes());
+                }
+            }
+            _ => {
+                for c in token.chars() {
+                    self.storage.extend_from_slice(&(c as u32).to_ne_bytes());
+                }
+            }
+        }
+        self.distinct.push((offset, count, max));
+    }
+
+    fn from_tokens<'t>(tokens: impl Iterator<Item = &'t str>) -> Self {
+        let mut prepared = PreparedTokens::default();
+        let mut seen: FxHashMap<&str, u32> = FxHashMap::default();
+        for token in tokens {
+            let next = seen.len() as u32;
+            let index = *seen.entry(token).or_insert_with(|| {
+                prepared.push_distinct(token);
+                next
+            });
+            prepared.order.push(index);
+        }
+        prepared
+    }
+
+    fn into_list<'py>(self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
+        let mut strings = Vec::with_capacity(self.distinct.len());
+        for &(offset, count, max) in &self.distinct {
+            let width = match max {
+                0..=0xFF => 1,
+                0x100..=0xFFFF => 2,
+                _ => 4,
+            };
+            let bytes = &self.storage[offset..offset + count * width];
+            strings.push(new_string(py, count, max, bytes)?);
+        }
+        PyList::new(py, self.order.iter().map(|&i| &strings[i as usize]))
+    }
+}
+
+/// A new `str` of `count` characters whose largest is `max`, from its storage in CPython's form.
+fn new_string<'py>(
+    py: Python<'py>,
+    count: usize,
+    max: u32,
+    bytes: &[u8],
+) -> PyResult<Bound<'py, PyAny>> {
+    // SAFETY: PyUnicode_New makes a string of `count` characters whose storage width follows
+    // from `max` (1 byte up to U+00FF, 2 up to U+FFFF, else 4); `bytes` holds exactly the
+    // characters at that width, and `max` is the true largest character, as CPython requires
+    // of canonical strings. A null result is an exception, which from_owned_ptr_or_err raises.
+    unsafe {
+        let object = pyo3::ffi::PyUnicode_New(count as pyo3::ffi::Py_ssize_t, max);
+        if !object.is_null() {
+            let data = pyo3::ffi::PyUnicode_DATA(object) as *mut u8;
+            std::ptr::copy_nonoverlapping(bytes.as_ptr(), data, bytes.len());
+        }
+        Bound::from_owned_ptr_or_err(py, object)
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The tokenizer.
+
+/// `value` read by `parse`, or an error naming the option and what it takes.
+fn parse_option<V: ParsedOption, T>(
+    name: &'static str,
+    value: V,
+    parse: impl Fn(&str) -> Option<T>,
+    expected: &str,
+) -> Result<V::Output<T>, Error> {
+    value.parse_with(|v| {
+        parse(v).ok_or_else(|| Error::Parameter {
+            name,
+            message: format!("expected {expected}, got {v:?}"),
+        })
+    })
+}
+
+/// A required (`&str`) or optional (`Option<&str>`) option value.
+trait ParsedOption {
+    type Output<T>;
+    fn parse_with<T>(
+        self,
+        parse: impl Fn(&str) -> Result<T, Error>,
+    ) -> Result<Self::Output<T>, Error>;
+}
+
+impl ParsedOption for &str {
+    type Output<T> = T;
+    fn parse_with<T>(self, parse: impl Fn(&str) -> Result<T, Error>) -> Result<T, Error> {
+        parse(self)
+    }
+}
+
+impl ParsedOption for Option<&str> {
+    type Output<T> = Option<T>;
+    fn parse_with<T>(self, parse: impl Fn(&str) -> Result<T, Error>) -> Result<Option<T>, Error> {
+        self.map(parse).transpose()
+    }
+}
+
+/// The Rust half of `textsim.Tokenizer`; the Python class validates and documents the options.
+#[pyclass(name = "TokenizerCore", module = "textsim._core", frozen)]
+struct PyTokenizer {
+    tokenizer: Tokenizer,
+    decode_errors: DecodeErrors,
+    n_jobs: Option<usize>,
+}
+
+#[pymethods]
+impl PyTokenizer {
+    #[new]
+    #[pyo3(signature = (*, lowercase, token_pattern, segmentation, unicode_normalization, bengali_folding, fold_digits, strip_accents, stop_words, decode_error, n_jobs))]
+    #[allow(clippy::too_many_arguments)]
+    fn new(
+        py: Python<'_>,
+        lowercase: bool,
+        token_pattern: String,
+        segmentation: &str,
+        unicode_normalization: Option<&str>,
+        bengali_folding: bool,
+        fold_digits: bool,
+        strip_accents: Option<&str>,
+        stop_words: Option<&Bound<'_, PyAny>>,
+        decode_error: &str,
+        n_jobs: Option<usize>,
+    ) -> PyResult<Self> {
+        let stop_words = match stop_words {
+            None => None,
+            Some(value) => match value.extract::<String>() {
+                Ok(name) => Some(match name.as_str() {
+                    "english" => StopWords::English,
+                    "bengali" => StopWords::Bengali,
+                    _ => {
+                        return Err(to_py_err(py, Error::Parameter {
+                            name: "stop_words",
+                            message: format!(
+                                "expected 'english', 'bengali', a list of words or None, got {name:?}"
+                            ),
+                        }))
+                    }
+                }),
+                Err(_) => Some(StopWords::List(value.extract::<Vec<String>>()?)),
+            },
+        };
+        let build = || -> Result<(Tokenizer, DecodeErrors), Error> {
+            let segmentation = parse_option(
+                "tokenizer",
+                segmentation,
+                |v| match v {
+                    "pattern" => Some(Segmentation::Pattern),
+                    "unicode" => Some(Segmentation::Unicode),
+                    _ => None,
+                },
+                "'pattern', 'unicode' or a callable",
+            )?;
+            let normalization = parse_option(
+                "unicode_normalization",
+                unicode_normalization,
+                |v| match v {
+                    "NFC" => Some(NormalizationForm::Nfc),
+                    "NFKC" => Some(NormalizationForm::Nfkc),
+                    _ => None,
+                },
+                "'NFC', 'NFKC' or None",
+            )?;
+            let strip_accents = parse_option(
+                "strip_accents",
+                strip_accents,
+                |v| match v {
+                    "unicode" => Some(StripAccents::Unicode),
+                    "ascii" => Some(StripAccents::Ascii),
+                    _ => None,
+                },
+                "'ascii', 'unicode' or None",
+            )?;
+            let decode_errors = parse_option(
+                "decode_error",
+                decode_error,
+                |v| match v {
+                    "strict" => Some(DecodeErrors::Strict),
+                    "ignore" => Some(DecodeErrors::Ignore),
+                    "replace" => Some(DecodeErrors::Replace),
+                    _ => None,
+                },
+                "'strict', 'ignore' or 'replace'",
+            )?;
+            let options = TokenizerOptions {
+                preprocessor: Preprocessor {
+                    normalization,
+                    bengali_folding,
+                    fold_digits,
+                    lowercase,
+                    strip_accents,
+                },
+                segmentation,
+                token_pattern,
+                stop_words,
+            };
+            Ok((Tokenizer::new(options)?, decode_errors))
+        };
+        let (tokenizer, decode_errors) = build().map_err(|e| to_py_err(py, e))?;
+        Ok(PyTokenizer {
+            tokenizer,
+            decode_errors,
+            n_jobs,
+        })
+    }
+
+    /// The preprocessed text of one document.
+    fn normalize<'py>(
+        &self,
+        py: Python<'py>,
+        doc: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyString>> {
+        let docs = Documents::one(doc);
+        let raws = docs.texts(false)?;
+        let (tokenizer, errors) = (&self.tokenizer, self.decode_errors);
+        let text = detached(py, Some(1), || {
+            let text = decode(raws[0], errors).map_err(document_error(None))?;
+            Ok(tokenizer.preprocess(&text).into_owned())
+        })?;
+        Ok(PyString::new(py, &text))
+    }
+
+    /// The preprocessed text of every document (for the Python-callable tokenizer).
+    fn normalize_many<'py>(
+        &self,
+        py: Python<'py>,
+        docs: &Bound<'py, PyAny>,
+    ) -> PyResult<Vec<String>> {
+        let docs = Documents::collect(docs)?;
+        let raws = docs.texts(true)?;
+        let (tokenizer, errors) = (&self.tokenizer, self.decode_errors);
+        detached(py, self.n_jobs, || {
+            raws.par_iter()
+                .enumerate()
+                .map(|(i, &raw)| {
+                    let text = decode(raw, errors).map_err(document_error(Some(i)))?;
+                    Ok(tokenizer.preprocess(&text).into_owned())
+                })
+                .collect()
+        })
+    }
+
+    /// The tokens of one document.
+    fn tokenize<'py>(
+        &self,
+        py: Python<'py>,
+        doc: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyList>> {
+        let docs = Documents::one(doc);
+        let raws = docs.texts(false)?;
+        let prepared = detached(py, Some(1), || self.prepare(raws[0], None))?;
+        prepared.into_list(py)
+    }
+
+    /// The tokens of every document, in parallel.
+    fn tokenize_many<'py>(
+        &self,
+        py: Python<'py>,
+        docs: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyList>> {
+        let docs = Documents::collect(docs)?;
+        let raws = docs.texts(true)?;
+        let prepared: Vec<PreparedTokens> = detached(py, self.n_jobs, || {
+            raws.par_iter()
+                .enumerate()
+                .map(|(i, &raw)| self.prepare(raw, Some(i)))
+                .collect()
+        })?;
+        let lists = prepared
+            .into_iter()
+            .map(|p| p.into_list(py))
+            .collect::<PyResult<Vec<_>>>()?;
+        PyList::new(py, lists)
+    }
+
+    /// Tokens per document, counted in parallel without making any Python object per token.
+    fn count_tokens<'py>(
+        &self,
+        py: Python<'py>,
+        docs: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyArray1<i64>>> {
+        let docs = Documents::collect(docs)?;
+        let raws = docs.texts(true)?;
+        let (tokenizer, errors) = (&self.tokenizer, self.decode_errors);
+        let counts: Vec<i64> = detached(py, self.n_jobs, || {
+            raws.par_iter()
+                .enumerate()
+                .map(|(i, &raw)| {
+                    let text = decode(raw, errors).map_err(document_error(Some(i)))?;
+                    Ok(tokenizer.count(&text) as i64)
+                })
+                .collect()
+        })?;
+        Ok(PyArray1::from_vec(py, counts))
+    }
+
+    /// The stop words, spelled as tokens are.
+    fn stop_words(&self) -> Vec<String> {
+        self.tokenizer
+            .stop_words()
+            .into_iter()
+            .map(str::to_owned)
+            .collect()
+    }
+
+    fn is_stop_word(&self, token: &str) -> bool {
+        self.tokenizer.is_stop_word(token)
+    }
+}
+
+fn document_error(index: Option<usize>) -> impl Fn(DocumentProblem) -> Error {
+    move |problem| Error::Document { index, problem }
+}
+
+impl PyTokenizer {
+    fn prepare(&self, raw: RawText<'_>, index: Option<usize>) -> Result<PreparedTokens, Error> {
+        let text = decode(raw, self.decode_errors).map_err(document_error(index))?;
+        let text = self.tokenizer.preprocess(&text);
+        let mut spans = Vec::new();
+        self.tokenizer.spans(&text, &mut spans);
+        Ok(PreparedTokens::from_tokens(
+            spans.iter().map(|&(s, e)| &text[s..e]),
+        ))
+    }
+}
+
+/// UAX#29 sentences of `text`, stripped, with `।` and `৷` ending Bengali sentences.
+#[pyfunction]
+fn sentences(text: &str) -> Vec<&str> {
+    crate::sentences::sentences(text)
+}
+
+#[pymodule]
+fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<PyTokenizer>()?;
+    m.add_function(wrap_pyfunction!(sentences, m)?)?;
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    Ok(())
+}
