@@ -6,8 +6,13 @@
 //! as two signs; the danda written with U+09F7 (a currency numerator that looks like it). The
 //! folding gives each word one spelling, the one NFC gives (decomposed nukta letters, composed
 //! vowel signs), so that it agrees with Unicode normalization and also works when that is off.
+//!
+//! The rules are character rules with a little context (the text already written, the next
+//! character), so that they run inside the single character pass of `preprocess.rs`.
 
 use std::borrow::Cow;
+
+use crate::preprocess::{map_chars, CharMaps};
 
 const ZWNJ: char = '\u{200C}';
 const ZWJ: char = '\u{200D}';
@@ -16,6 +21,8 @@ const VIRAMA: char = '\u{09CD}';
 const KHANDA_TA: char = '\u{09CE}';
 const NUKTA: char = '\u{09BC}';
 const SIGN_E: char = '\u{09C7}';
+const SIGN_AA: char = '\u{09BE}';
+const AU_LENGTH_MARK: char = '\u{09D7}';
 const DANDA: char = '\u{0964}';
 
 #[inline]
@@ -23,65 +30,60 @@ fn is_bengali(c: char) -> bool {
     ('\u{0980}'..='\u{09FF}').contains(&c)
 }
 
-/// Whether `c`, after `prev`, is spelled another way after folding.
+/// Characters the folding rewrites whatever surrounds them (the vowel signs that combine with
+/// a preceding sign E are handled by [`composes_with_sign_e`]).
+pub fn is_variant(c: char) -> bool {
+    matches!(
+        c,
+        ZWNJ | ZWJ | '\u{09DC}' | '\u{09DD}' | '\u{09DF}' | '\u{09F7}'
+    )
+}
+
+/// Whether `c` after `prev` is the second half of a split ো or ৌ.
 #[inline]
-fn needs_folding(prev: char, c: char) -> bool {
+pub fn composes_with_sign_e(prev: u32, c: u32) -> bool {
+    prev == SIGN_E as u32 && (c == SIGN_AA as u32 || c == AU_LENGTH_MARK as u32)
+}
+
+/// Writes the folded form of `c` to `out`, which holds the folded text before it; `next` is the
+/// character after it. Only called for variants and for vowel signs that compose.
+pub fn fold_char(c: char, next: Option<char>, out: &mut String) {
     match c {
-        ZWNJ | ZWJ | '\u{09DC}' | '\u{09DD}' | '\u{09DF}' | '\u{09F7}' => true,
-        '\u{09BE}' | '\u{09D7}' => prev == SIGN_E,
-        _ => false,
+        ZWJ if out.ends_with(VIRAMA) && out[..out.len() - VIRAMA.len_utf8()].ends_with(TA) => {
+            out.truncate(out.len() - TA.len_utf8() - VIRAMA.len_utf8());
+            out.push(KHANDA_TA);
+        }
+        ZWJ | ZWNJ => {
+            // Inside a Bengali word the joiners only steer shaping: drop them. Elsewhere (emoji
+            // sequences, other scripts) they are kept.
+            let inside =
+                out.chars().next_back().is_some_and(is_bengali) || next.is_some_and(is_bengali);
+            if !inside {
+                out.push(c);
+            }
+        }
+        '\u{09DC}' => out.extend(['\u{09A1}', NUKTA]),
+        '\u{09DD}' => out.extend(['\u{09A2}', NUKTA]),
+        '\u{09DF}' => out.extend(['\u{09AF}', NUKTA]),
+        '\u{09F7}' => out.push(DANDA),
+        SIGN_AA | AU_LENGTH_MARK if out.ends_with(SIGN_E) => {
+            out.pop();
+            out.push(if c == SIGN_AA { '\u{09CB}' } else { '\u{09CC}' });
+        }
+        _ => out.push(c),
     }
 }
 
 /// Folds Bengali spelling variants in `text`, borrowing it when there is nothing to fold.
 pub fn fold(text: &str) -> Cow<'_, str> {
-    let mut prev = '\0';
-    let Some((start, _)) = text.char_indices().find(|&(_, c)| {
-        let found = needs_folding(prev, c);
-        prev = c;
-        found
-    }) else {
-        return Cow::Borrowed(text);
-    };
-    // Start folding at the character before, which a vowel sign may combine with.
-    let start = text[..start]
-        .char_indices()
-        .next_back()
-        .map_or(0, |(i, _)| i);
-    let mut out = String::with_capacity(text.len());
-    out.push_str(&text[..start]);
-    let mut rest = text[start..].chars().peekable();
-    while let Some(c) = rest.next() {
-        match c {
-            ZWJ | ZWNJ => {
-                let prev = out.chars().next_back();
-                if c == ZWJ && out.ends_with([TA, VIRAMA].iter().collect::<String>().as_str()) {
-                    out.truncate(out.len() - TA.len_utf8() - VIRAMA.len_utf8());
-                    out.push(KHANDA_TA);
-                } else if prev.is_some_and(is_bengali)
-                    || rest.peek().is_some_and(|&n| is_bengali(n))
-                {
-                    // Inside a Bengali word the joiners only steer shaping: drop them.
-                } else {
-                    out.push(c);
-                }
-            }
-            '\u{09DC}' => out.extend(['\u{09A1}', NUKTA]),
-            '\u{09DD}' => out.extend(['\u{09A2}', NUKTA]),
-            '\u{09DF}' => out.extend(['\u{09AF}', NUKTA]),
-            '\u{09F7}' => out.push(DANDA),
-            '\u{09BE}' | '\u{09D7}' if out.ends_with(SIGN_E) => {
-                out.pop();
-                out.push(if c == '\u{09BE}' {
-                    '\u{09CB}'
-                } else {
-                    '\u{09CC}'
-                });
-            }
-            _ => out.push(c),
-        }
-    }
-    Cow::Owned(out)
+    map_chars(
+        text,
+        CharMaps {
+            bengali: true,
+            bengali_vowels: true,
+            ..CharMaps::default()
+        },
+    )
 }
 
 #[cfg(test)]

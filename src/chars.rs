@@ -11,30 +11,41 @@ use std::sync::OnceLock;
 use unicode_normalization::char::{canonical_combining_class, compose};
 use unicode_normalization::{is_nfc_quick, is_nfkc_quick, IsNormalized};
 
+// Each table entry: the flags below in the low 16 bits, the canonical combining class in bits 16-23.
+
 /// UTS#18 `\w`: Alphabetic, Mark, Decimal_Number, Connector_Punctuation, Join_Control. This is the
 /// regex crate's own `\w`, so the hand-written scanner and user patterns agree.
-pub const WORD: u8 = 1;
+pub const WORD: u16 = 1;
 /// Canonical combining class 0.
-pub const STARTER: u8 = 1 << 1;
+pub const STARTER: u16 = 1 << 1;
 /// NFC quick-check "Yes": NFC keeps this character as it is.
-pub const NFC_YES: u8 = 1 << 2;
+pub const NFC_YES: u16 = 1 << 2;
 /// NFC quick-check "Maybe": may compose with the preceding starter.
-pub const NFC_MAYBE: u8 = 1 << 3;
+pub const NFC_MAYBE: u16 = 1 << 3;
 /// NFKC quick-check "Yes".
-pub const NFKC_YES: u8 = 1 << 4;
+pub const NFKC_YES: u16 = 1 << 4;
 /// NFKC quick-check "Maybe".
-pub const NFKC_MAYBE: u8 = 1 << 5;
+pub const NFKC_MAYBE: u16 = 1 << 5;
 /// Lowercasing changes this character.
-pub const HAS_LOWERCASE: u8 = 1 << 6;
+pub const HAS_LOWERCASE: u16 = 1 << 6;
 /// A decimal digit (Nd) other than ASCII 0-9.
-pub const NON_ASCII_DIGIT: u8 = 1 << 7;
+pub const NON_ASCII_DIGIT: u16 = 1 << 7;
+/// A character Bengali folding rewrites in any context (joiners, nukta letters, the danda
+/// look-alike); see `bengali.rs`.
+pub const BENGALI_VARIANT: u16 = 1 << 8;
+/// The character has a canonical decomposition (it is precomposed).
+pub const DECOMPOSES: u16 = 1 << 9;
+/// The second half of a split Bengali ো or ৌ (U+09BE, U+09D7), which folding composes with a
+/// preceding sign E when Unicode normalization is off.
+pub const BENGALI_SPLIT_VOWEL: u16 = 1 << 10;
 
-fn compute_flags(c: char) -> u8 {
-    let mut flags = 0;
+fn compute_entry(c: char) -> u32 {
+    let mut flags: u16 = 0;
     if regex_syntax::is_word_character(c) {
         flags |= WORD;
     }
-    if canonical_combining_class(c) == 0 {
+    let class = canonical_combining_class(c);
+    if class == 0 {
         flags |= STARTER;
     }
     match is_nfc_quick(std::iter::once(c)) {
@@ -54,32 +65,75 @@ fn compute_flags(c: char) -> u8 {
     if !c.is_ascii() && digit_value(c).is_some() {
         flags |= NON_ASCII_DIGIT;
     }
-    flags
+    if crate::bengali::is_variant(c) {
+        flags |= BENGALI_VARIANT;
+    }
+    if matches!(c, '\u{09BE}' | '\u{09D7}') {
+        flags |= BENGALI_SPLIT_VOWEL;
+    }
+    let mut decomposes = false;
+    unicode_normalization::char::decompose_canonical(c, |d| decomposes |= d != c);
+    if decomposes {
+        flags |= DECOMPOSES;
+    }
+    flags as u32 | (class as u32) << 16
 }
 
-fn bmp_table() -> &'static [u8; 0x10000] {
-    static TABLE: OnceLock<Box<[u8; 0x10000]>> = OnceLock::new();
+fn bmp_table() -> &'static [u32] {
+    static TABLE: OnceLock<Vec<u32>> = OnceLock::new();
     TABLE.get_or_init(|| {
-        let mut table = Box::new([0u8; 0x10000]);
-        for (code, slot) in table.iter_mut().enumerate() {
+        (0..0x10000u32)
             // Surrogate code points are not chars; they never reach the passes (decoding rejects them).
-            if let Some(c) = char::from_u32(code as u32) {
-                *slot = compute_flags(c);
-            }
-        }
-        table
+            .map(|code| char::from_u32(code).map_or(0, compute_entry))
+            .collect()
     })
+}
+
+#[inline]
+fn entry(c: char) -> u32 {
+    Table::get().entry(c as u32)
+}
+
+/// The table, fetched once by a loop that looks up many characters.
+#[derive(Clone, Copy)]
+pub struct Table(&'static [u32]);
+
+impl Table {
+    #[inline]
+    pub fn get() -> Table {
+        Table(bmp_table())
+    }
+
+    /// The entry of code point `code`, which must be a scalar value (as [`decode_code_at`] gives).
+    #[inline]
+    fn entry(self, code: u32) -> u32 {
+        match self.0.get(code as usize) {
+            Some(&entry) => entry,
+            None => char::from_u32(code).map_or(0, compute_entry),
+        }
+    }
+
+    #[inline]
+    pub fn flags(self, code: u32) -> u16 {
+        self.entry(code) as u16
+    }
+
+    #[inline]
+    pub fn combining_class(self, code: u32) -> u8 {
+        (self.entry(code) >> 16) as u8
+    }
 }
 
 /// The flags of `c`.
 #[inline]
-pub fn flags(c: char) -> u8 {
-    let code = c as u32;
-    if code < 0x10000 {
-        bmp_table()[code as usize]
-    } else {
-        compute_flags(c)
-    }
+pub fn flags(c: char) -> u16 {
+    entry(c) as u16
+}
+
+/// The canonical combining class of `c` (0 for starters).
+#[inline]
+pub fn combining_class(c: char) -> u8 {
+    (entry(c) >> 16) as u8
 }
 
 /// Forces the table to be built now (so that timing the first document does not include it).
@@ -135,6 +189,18 @@ pub fn composes(first: char, second: char) -> bool {
 /// `i` must be a char boundary; the caller has already handled ASCII bytes.
 #[inline]
 pub fn decode_at(text: &str, i: usize) -> (char, usize) {
+    let (code, len) = decode_code_at(text, i);
+    // `text` is valid UTF-8 and `i` a boundary, so this is a scalar value; the fallback never runs.
+    (
+        char::from_u32(code).unwrap_or(char::REPLACEMENT_CHARACTER),
+        len,
+    )
+}
+
+/// As [`decode_at`], as a code point number (skipping the scalar-value check, which valid
+/// UTF-8 makes redundant, on the hottest loops).
+#[inline]
+pub fn decode_code_at(text: &str, i: usize) -> (u32, usize) {
     let bytes = text.as_bytes();
     let b0 = bytes[i] as u32;
     let (code, len) = if b0 < 0xE0 {
@@ -155,11 +221,7 @@ pub fn decode_at(text: &str, i: usize) -> (char, usize) {
             4,
         )
     };
-    // `text` is valid UTF-8 and `i` a boundary, so this is a scalar value; the fallback never runs.
-    (
-        char::from_u32(code).unwrap_or(char::REPLACEMENT_CHARACTER),
-        len,
-    )
+    (code, len)
 }
 
 #[cfg(test)]
@@ -180,7 +242,12 @@ mod tests {
     fn table_agrees_with_the_unicode_crates_on_every_bmp_character() {
         for code in 0..0x10000u32 {
             if let Some(c) = char::from_u32(code) {
-                assert_eq!(flags(c), compute_flags(c), "U+{code:04X}");
+                assert_eq!(entry(c), compute_entry(c), "U+{code:04X}");
+                assert_eq!(
+                    combining_class(c),
+                    canonical_combining_class(c),
+                    "U+{code:04X}"
+                );
             }
         }
     }

@@ -9,10 +9,9 @@
 
 use std::borrow::Cow;
 
-use unicode_normalization::char::{canonical_combining_class, decompose_canonical};
-use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::char::{compose, decompose_canonical, decompose_compatible};
 
-use crate::chars::{self, NFC_MAYBE, NFC_YES, NFKC_MAYBE, NFKC_YES, STARTER};
+use crate::chars::{self, DECOMPOSES, NFC_MAYBE, NFC_YES, NFKC_MAYBE, NFKC_YES, STARTER};
 
 /// A Unicode normalization form.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -23,26 +22,207 @@ pub enum NormalizationForm {
 
 impl NormalizationForm {
     /// (quick-check "Yes" flag, quick-check "Maybe" flag)
-    fn flags(self) -> (u8, u8) {
+    fn flags(self) -> (u16, u16) {
         match self {
             NormalizationForm::Nfc => (NFC_YES, NFC_MAYBE),
             NormalizationForm::Nfkc => (NFKC_YES, NFKC_MAYBE),
         }
     }
 
-    fn normalize_into(self, piece: &str, out: &mut String) {
-        match self {
-            NormalizationForm::Nfc => out.extend(piece.nfc()),
-            NormalizationForm::Nfkc => out.extend(piece.nfkc()),
+    /// Appends `piece` in this form to `out`: decompose, put marks in canonical order, compose
+    /// (UAX#15). `scratch` is reused between pieces, so this allocates nothing in steady state.
+    pub fn normalize_into(self, piece: &str, out: &mut String, scratch: &mut Vec<(u8, char)>) {
+        scratch.clear();
+        for c in piece.chars() {
+            let mut push = |d: char| scratch.push((chars::combining_class(d), d));
+            match self {
+                NormalizationForm::Nfc => decompose_canonical(c, &mut push),
+                NormalizationForm::Nfkc => decompose_compatible(c, &mut push),
+            }
         }
+        // Canonical ordering: each run of marks sorted by combining class, stably.
+        let mut i = 0;
+        while i < scratch.len() {
+            if scratch[i].0 == 0 {
+                i += 1;
+                continue;
+            }
+            let start = i;
+            while i < scratch.len() && scratch[i].0 != 0 {
+                i += 1;
+            }
+            scratch[start..i].sort_by_key(|&(class, _)| class);
+        }
+        // Canonical composition: a character joins the last starter unless a character between
+        // them blocks it (is a starter, or has a class at least as high).
+        let mut kept = 0;
+        let mut starter: Option<usize> = None;
+        let mut last_class: Option<u8> = None;
+        for read in 0..scratch.len() {
+            let (class, c) = scratch[read];
+            if let Some(s) = starter {
+                let blocked = last_class.is_some_and(|last| last == 0 || last >= class);
+                if !blocked {
+                    if let Some(composite) = compose(scratch[s].1, c) {
+                        scratch[s].1 = composite;
+                        continue;
+                    }
+                }
+            }
+            if class == 0 {
+                starter = Some(kept);
+                last_class = None;
+            } else {
+                last_class = Some(class);
+            }
+            scratch[kept] = (class, c);
+            kept += 1;
+        }
+        out.extend(scratch[..kept].iter().map(|&(_, c)| c));
     }
 }
 
-/// The combining class of the last character of `c`'s canonical decomposition.
-fn trailing_class(c: char) -> u8 {
+/// Not a code point: "no starter seen yet".
+const NO_STARTER: u32 = u32::MAX;
+
+/// The combining class of the last character of the canonical decomposition of `code`.
+fn trailing_class(code: u32) -> u8 {
     let mut class = 0;
-    decompose_canonical(c, |d| class = canonical_combining_class(d));
+    if let Some(c) = char::from_u32(code) {
+        decompose_canonical(c, |d| class = chars::combining_class(d));
+    }
     class
+}
+
+/// Whether `second` composes with the starter `first`; conservatively yes without a starter.
+fn composes_after(first: u32, second: u32) -> bool {
+    match (char::from_u32(first), char::from_u32(second)) {
+        (Some(first), Some(second)) => chars::composes(first, second),
+        _ => true,
+    }
+}
+
+/// A stretch of text that normalizes independently of the rest: it begins at a stable character
+/// (or the start of the text) and ends before the next one.
+#[derive(Clone, Copy, Debug)]
+pub struct Piece {
+    pub start: usize,
+    pub end: usize,
+    /// Whether normalizing changes it.
+    pub changes: bool,
+    /// The table flags of its characters, or-ed together.
+    pub flags: u16,
+}
+
+/// Calls `visit` with each piece of `text`, in order. Without a form, every character is a
+/// piece that does not change, so callers can apply character rules the same way either way.
+#[inline]
+pub fn for_each_piece(text: &str, form: Option<NormalizationForm>, mut visit: impl FnMut(Piece)) {
+    let (yes, maybe) = form.map_or((0, 0), NormalizationForm::flags);
+    // With no form, every character is "stable": each is its own piece.
+    let stable = if form.is_some() { yes | STARTER } else { 0 };
+    let table = chars::Table::get();
+    let bytes = text.as_bytes();
+    let mut piece = Piece {
+        start: 0,
+        end: 0,
+        changes: false,
+        flags: 0,
+    };
+    // The last starter's code point; NO_STARTER before the first.
+    let mut last_starter = NO_STARTER;
+    let mut last_class = 0u8;
+    let mut i = 0;
+    while i < bytes.len() {
+        let (code, len) = if bytes[i] < 0x80 {
+            (bytes[i] as u32, 1)
+        } else {
+            chars::decode_code_at(text, i)
+        };
+        let flags = table.flags(code);
+        if flags & stable == stable {
+            if i > 0 {
+                piece.end = i;
+                visit(piece);
+            }
+            piece = Piece {
+                start: i,
+                end: i,
+                changes: false,
+                flags,
+            };
+            last_starter = code;
+            last_class = 0;
+        } else {
+            piece.flags |= flags;
+            if !piece.changes {
+                let class = table.combining_class(code);
+                if last_class == 0 && class != 0 && table.flags(last_starter) & DECOMPOSES != 0 {
+                    // A precomposed starter decomposes; its own marks take part in the ordering.
+                    last_class = trailing_class(last_starter);
+                }
+                // Quick-check "No", marks out of canonical order, or a "Maybe" that really
+                // composes with the starter before it: this piece changes. Conservative where unsure.
+                piece.changes = flags & (yes | maybe) == 0
+                    || (class != 0 && class < last_class)
+                    || (flags & maybe != 0 && composes_after(last_starter, code));
+                if class == 0 {
+                    last_starter = code;
+                }
+                last_class = class;
+            }
+        }
+        i += len;
+    }
+    if !bytes.is_empty() {
+        piece.end = bytes.len();
+        visit(piece);
+    }
+}
+
+/// Builds a changed copy of a text only if something changes: unchanged stretches are copied
+/// in one go when the next change comes, and an unchanged text is returned borrowed.
+pub struct LazyWriter<'a> {
+    text: &'a str,
+    out: Option<String>,
+    copied: usize,
+}
+
+impl<'a> LazyWriter<'a> {
+    pub fn new(text: &'a str) -> Self {
+        LazyWriter {
+            text,
+            out: None,
+            copied: 0,
+        }
+    }
+
+    /// The output, holding everything of the text before `at`; the caller writes what replaces
+    /// the text from `at` and then calls [`LazyWriter::skip_to`].
+    pub fn change_at(&mut self, at: usize) -> &mut String {
+        let text = self.text;
+        let out = self
+            .out
+            .get_or_insert_with(|| String::with_capacity(text.len() + text.len() / 16 + 8));
+        out.push_str(&text[self.copied..at]);
+        self.copied = at;
+        out
+    }
+
+    /// The text before `at` has been written.
+    pub fn skip_to(&mut self, at: usize) {
+        self.copied = at;
+    }
+
+    pub fn finish(self) -> Cow<'a, str> {
+        match self.out {
+            None => Cow::Borrowed(self.text),
+            Some(mut out) => {
+                out.push_str(&self.text[self.copied..]);
+                Cow::Owned(out)
+            }
+        }
+    }
 }
 
 /// Returns `text` in normalization form `form`, borrowing it when it already is.
@@ -50,76 +230,22 @@ pub fn normalize(text: &str, form: NormalizationForm) -> Cow<'_, str> {
     if text.is_ascii() {
         return Cow::Borrowed(text);
     }
-    let (yes, maybe) = form.flags();
-    let stable = yes | STARTER;
-    let bytes = text.as_bytes();
-    let mut out: Option<String> = None;
-    let mut copied = 0; // text[..copied] is accounted for in `out`
-    let mut piece_start = 0; // where the current piece begins (a stable character)
-    let mut piece_changes = false;
-    let mut last_starter: Option<char> = None;
-    let mut last_class = 0u8;
-    let mut i = 0;
-    while i < bytes.len() {
-        let (c, len) = if bytes[i] < 0x80 {
-            (bytes[i] as char, 1)
-        } else {
-            chars::decode_at(text, i)
-        };
-        let flags = chars::flags(c);
-        if flags & stable == stable {
-            if piece_changes {
-                let out = out.get_or_insert_with(|| String::with_capacity(text.len() + 16));
-                out.push_str(&text[copied..piece_start]);
-                form.normalize_into(&text[piece_start..i], out);
-                copied = i;
-                piece_changes = false;
-            }
-            piece_start = i;
-            last_starter = Some(c);
-            last_class = 0;
-        } else if !piece_changes {
-            let class = if flags & STARTER != 0 {
-                0
-            } else {
-                canonical_combining_class(c)
-            };
-            if last_class == 0 && class != 0 {
-                // A precomposed starter decomposes; its own marks take part in the ordering.
-                if let Some(starter) = last_starter {
-                    last_class = trailing_class(starter);
-                }
-            }
-            // Quick-check "No", marks out of canonical order, or a "Maybe" that really composes
-            // with the starter before it: this piece changes. Conservative where unsure.
-            piece_changes = flags & (yes | maybe) == 0
-                || (class != 0 && class < last_class)
-                || (flags & maybe != 0 && last_starter.is_none_or(|s| chars::composes(s, c)));
-            if class == 0 {
-                last_starter = Some(c);
-            }
-            last_class = class;
+    let mut writer = LazyWriter::new(text);
+    let mut scratch = Vec::new();
+    for_each_piece(text, Some(form), |piece| {
+        if piece.changes {
+            let out = writer.change_at(piece.start);
+            form.normalize_into(&text[piece.start..piece.end], out, &mut scratch);
+            writer.skip_to(piece.end);
         }
-        i += len;
-    }
-    if piece_changes {
-        let out = out.get_or_insert_with(|| String::with_capacity(text.len() + 16));
-        out.push_str(&text[copied..piece_start]);
-        form.normalize_into(&text[piece_start..], out);
-        copied = text.len();
-    }
-    match out {
-        None => Cow::Borrowed(text),
-        Some(mut out) => {
-            out.push_str(&text[copied..]);
-            Cow::Owned(out)
-        }
-    }
+    });
+    writer.finish()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use unicode_normalization::UnicodeNormalization;
 
     fn reference(text: &str, form: NormalizationForm) -> String {
         match form {
@@ -162,6 +288,31 @@ mod tests {
             normalize(&text, NormalizationForm::Nfc),
             Cow::Borrowed(_)
         ));
+    }
+
+    #[test]
+    fn random_strings_match() {
+        // A fixed pseudo-random walk over characters with every kind of normalization behaviour.
+        let alphabet: Vec<char> = "aeAÅ ক\u{09C7}\u{09BE}\u{09D7}\u{09AF}\u{09BC}\u{09DF}\u{09DC}\u{09CD}\u{0301}\u{0300}\u{0323}\u{0327}\u{0345}\u{0F71}\u{0F72}\u{0F73}\u{1100}\u{1161}\u{11A8}\u{AC00}ﬁ①\u{212B}\u{1E0A}\u{0344}\u{0958}\u{1D15E}"
+            .chars()
+            .collect();
+        let mut state = 0x2545F4914F6CDD1Du64;
+        for _ in 0..20_000 {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            let len = (state % 9) as usize;
+            let text: String = (0..len)
+                .map(|k| alphabet[((state >> (k * 6)) % alphabet.len() as u64) as usize])
+                .collect();
+            for form in [NormalizationForm::Nfc, NormalizationForm::Nfkc] {
+                assert_eq!(
+                    normalize(&text, form),
+                    reference(&text, form),
+                    "{text:?} {form:?}"
+                );
+            }
+        }
     }
 
     #[test]

@@ -243,6 +243,7 @@ fn word_runs(text: &str, spans: &mut Vec<Span>) {
         table
     };
     let bytes = text.as_bytes();
+    let table = chars::Table::get();
     let mut i = 0;
     let mut run_start = 0;
     let mut run_chars = 0usize;
@@ -251,8 +252,8 @@ fn word_runs(text: &str, spans: &mut Vec<Span>) {
         let (is_word, len) = if b < 0x80 {
             (ASCII_WORD[b as usize], 1)
         } else {
-            let (c, len) = chars::decode_at(text, i);
-            (chars::is_word(c), len)
+            let (code, len) = chars::decode_code_at(text, i);
+            (table.flags(code) & chars::WORD != 0, len)
         };
         if is_word {
             if run_chars == 0 {
