@@ -76,9 +76,10 @@ impl fmt::Display for Error {
             Error::TokenPattern { pattern, reason } => write!(
                 f,
                 "token_pattern {pattern:?} cannot be compiled: {reason}. textsim compiles patterns \
-                 with Rust's linear-time regex engine, which has no look-around and no \
-                 back-references; rewrite the pattern without them, or pass tokenizer= a Python \
-                 callable (for example tokenizer=re.compile(pattern).findall), which is slower"
+                 with Rust's linear-time regex engine (never slow on any input), whose syntax is close to \
+                 Python's but has no look-around and no back-references; rewrite the \
+                 pattern, or pass tokenizer= a Python callable (for example \
+                 tokenizer=re.compile(pattern).findall), which is slower"
             ),
             Error::TooManyCaptureGroups { pattern } => write!(
                 f,

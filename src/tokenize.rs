@@ -94,7 +94,7 @@ fn compile_pattern(pattern: &str) -> Result<Scanner> {
     if pattern == DEFAULT_TOKEN_PATTERN || pattern == r"\b\w\w+\b" {
         return Ok(Scanner::WordRuns);
     }
-    let regex = Regex::new(pattern).map_err(|error| Error::TokenPattern {
+    let regex = Regex::new(&from_python_syntax(pattern)).map_err(|error| Error::TokenPattern {
         pattern: pattern.to_owned(),
         reason: describe_regex_error(&error),
     })?;
@@ -108,6 +108,28 @@ fn compile_pattern(pattern: &str) -> Result<Scanner> {
             pattern: pattern.to_owned(),
         }),
     }
+}
+
+/// `pattern`, written for Python's `re`, in the regex crate's syntax where the two spell the
+/// same thing differently: Python's end-of-text `\Z` is the regex crate's `\z` (the regex
+/// crate's `\Z` is an error).
+fn from_python_syntax(pattern: &str) -> Cow<'_, str> {
+    if !pattern.contains(r"\Z") {
+        return Cow::Borrowed(pattern);
+    }
+    let mut out = String::with_capacity(pattern.len());
+    let mut chars = pattern.chars();
+    while let Some(c) = chars.next() {
+        out.push(c);
+        if c == '\\' {
+            match chars.next() {
+                Some('Z') => out.push('z'),
+                Some(escaped) => out.push(escaped),
+                None => {}
+            }
+        }
+    }
+    Cow::Owned(out)
 }
 
 /// The regex crate's error, on one line.
@@ -346,6 +368,19 @@ mod tests {
             Tokenizer::new(options),
             Err(Error::TooManyCaptureGroups { .. })
         ));
+    }
+
+    #[test]
+    fn pythons_end_of_text_anchor_is_understood() {
+        let options = TokenizerOptions {
+            token_pattern: r"\w+\Z".into(),
+            ..TokenizerOptions::default()
+        };
+        assert_eq!(
+            Tokenizer::new(options).unwrap().tokenize("one two"),
+            ["two"]
+        );
+        assert_eq!(from_python_syntax(r"a\\Z"), r"a\\Z"); // an escaped backslash, then Z
     }
 
     #[test]

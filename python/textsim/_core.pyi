@@ -7,6 +7,7 @@ from typing import final
 import numpy as np
 import numpy.typing as npt
 
+__all__ = ["TokenizerCore", "sentences", "__version__"]
 __version__: str
 
 @final
