@@ -25,6 +25,10 @@ pub enum Error {
     TooManyCaptureGroups { pattern: String },
     /// An option with a value outside its domain.
     Parameter { name: &'static str, message: String },
+    /// Fitting found no feature at all (scikit-learn's message).
+    EmptyVocabulary,
+    /// Pruning by document frequency left no feature (scikit-learn's message).
+    NothingLeftAfterPruning,
 }
 
 impl Error {
@@ -86,7 +90,22 @@ impl fmt::Display for Error {
                 "More than 1 capturing group in token pattern. Only a single group should be \
                  captured. (token_pattern={pattern:?})"
             ),
-            Error::Parameter { name, message } => write!(f, "{name}: {message}"),
+            Error::Parameter { name, message } => {
+                // scikit-learn's messages are kept verbatim; ours name the option first.
+                if message.contains(name) {
+                    write!(f, "{message}")
+                } else {
+                    write!(f, "{name}: {message}")
+                }
+            }
+            Error::EmptyVocabulary => write!(
+                f,
+                "empty vocabulary; perhaps the documents only contain stop words"
+            ),
+            Error::NothingLeftAfterPruning => write!(
+                f,
+                "After pruning, no terms remain. Try a lower min_df or a higher max_df."
+            ),
         }
     }
 }

@@ -3,16 +3,20 @@
 //! feature, so `cargo test` builds and runs everything here without Python.
 
 pub mod accents;
+pub mod analyze;
 pub mod bengali;
 pub mod chars;
+pub mod count;
 pub mod decode;
 pub mod error;
+pub mod hashing;
 pub mod normalize;
 pub mod parallel;
 pub mod preprocess;
 pub mod sentences;
 pub mod stop_words;
 pub mod tokenize;
+pub mod weight;
 
 #[cfg(feature = "python")]
 mod python;

@@ -1,0 +1,533 @@
+//! Counting features into a document-term matrix: fitting a vocabulary (with scikit-learn's
+//! pruning by document frequency and `max_features`) and counting with a fixed one.
+//!
+//! Work is split into contiguous chunks of documents. Each worker counts its chunk against its
+//! own local vocabulary; the local vocabularies are then merged, pruned and sorted, and each
+//! chunk's counts are renumbered to the final columns in parallel. Chunks are contiguous and the
+//! final vocabulary is sorted, so the result is the same for any number of threads.
+
+use rayon::prelude::*;
+use rustc_hash::FxHashMap;
+
+use crate::analyze::{Analyzer, Scratch};
+use crate::error::{Error, Result};
+
+/// A bound on document frequency: a number of documents, or a fraction of them (scikit-learn's
+/// int-vs-float `min_df` and `max_df`).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum DocumentBound {
+    Count(u64),
+    Fraction(f64),
+}
+
+impl DocumentBound {
+    /// scikit-learn's `max_df if isinstance(max_df, Integral) else max_df * n_doc`.
+    fn resolve(self, n_documents: usize) -> f64 {
+        match self {
+            DocumentBound::Count(count) => count as f64,
+            DocumentBound::Fraction(fraction) => fraction * n_documents as f64,
+        }
+    }
+}
+
+/// How a vocabulary is fitted.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct FitOptions {
+    pub min_df: DocumentBound,
+    pub max_df: DocumentBound,
+    pub max_features: Option<usize>,
+}
+
+impl Default for FitOptions {
+    fn default() -> Self {
+        FitOptions {
+            min_df: DocumentBound::Count(1),
+            max_df: DocumentBound::Fraction(1.0),
+            max_features: None,
+        }
+    }
+}
+
+/// Terms and their columns.
+#[derive(Clone, Debug, Default)]
+pub struct Vocabulary {
+    terms: Vec<String>,
+    index: FxHashMap<String, u32>,
+}
+
+impl Vocabulary {
+    /// A vocabulary whose term `i` is column `i`. Repeated terms are an error.
+    pub fn from_terms(terms: Vec<String>) -> Result<Self> {
+        let mut index = FxHashMap::with_capacity_and_hasher(terms.len(), Default::default());
+        for (i, term) in terms.iter().enumerate() {
+            if index.insert(term.clone(), i as u32).is_some() {
+                return Err(Error::Parameter {
+                    name: "vocabulary",
+                    message: format!("Duplicate term in vocabulary: {term:?}"),
+                });
+            }
+        }
+        Ok(Vocabulary { terms, index })
+    }
+
+    pub fn terms(&self) -> &[String] {
+        &self.terms
+    }
+
+    pub fn len(&self) -> usize {
+        self.terms.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.terms.is_empty()
+    }
+
+    pub fn get(&self, term: &str) -> Option<u32> {
+        self.index.get(term).copied()
+    }
+}
+
+/// Feature counts, one row per document, columns sorted within each row.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Counts {
+    /// Row `r` is `columns[indptr[r]..indptr[r + 1]]`.
+    pub indptr: Vec<usize>,
+    pub columns: Vec<u32>,
+    pub counts: Vec<u32>,
+    pub n_columns: usize,
+}
+
+impl Counts {
+    pub fn n_rows(&self) -> usize {
+        self.indptr.len() - 1
+    }
+
+    pub fn nnz(&self) -> usize {
+        self.columns.len()
+    }
+
+    /// The number of rows each column appears in.
+    pub fn document_frequency(&self) -> Vec<u64> {
+        let mut df = vec![0u64; self.n_columns];
+        for &column in &self.columns {
+            df[column as usize] += 1;
+        }
+        df
+    }
+}
+
+/// Where the features of document `i` come from.
+pub trait FeatureSource: Sync {
+    fn n_documents(&self) -> usize;
+    /// Calls `feature` with each feature of document `i`.
+    fn for_each_feature(
+        &self,
+        i: usize,
+        scratch: &mut Scratch,
+        feature: &mut dyn FnMut(&str),
+    ) -> Result<()>;
+}
+
+/// Documents as text, analyzed by an [`Analyzer`].
+pub struct AnalyzedTexts<'a, T: AsRef<str> + Sync> {
+    pub analyzer: &'a Analyzer,
+    pub texts: &'a [T],
+}
+
+impl<T: AsRef<str> + Sync> FeatureSource for AnalyzedTexts<'_, T> {
+    fn n_documents(&self) -> usize {
+        self.texts.len()
+    }
+
+    fn for_each_feature(
+        &self,
+        i: usize,
+        scratch: &mut Scratch,
+        feature: &mut dyn FnMut(&str),
+    ) -> Result<()> {
+        self.analyzer
+            .for_each_feature(self.texts[i].as_ref(), scratch, feature);
+        Ok(())
+    }
+}
+
+/// Documents given as their lists of features already (from a Python analyzer).
+pub struct GivenFeatures<'a> {
+    pub documents: &'a [Vec<String>],
+}
+
+impl FeatureSource for GivenFeatures<'_> {
+    fn n_documents(&self) -> usize {
+        self.documents.len()
+    }
+
+    fn for_each_feature(
+        &self,
+        i: usize,
+        _: &mut Scratch,
+        feature: &mut dyn FnMut(&str),
+    ) -> Result<()> {
+        self.documents[i].iter().for_each(|f| feature(f));
+        Ok(())
+    }
+}
+
+/// Documents per chunk: enough chunks for every thread to stay busy, few enough that merging
+/// their vocabularies stays a small part of the work.
+fn chunk_ranges(n_documents: usize) -> Vec<std::ops::Range<usize>> {
+    let chunks = (rayon::current_num_threads() * 4).clamp(1, n_documents.max(1));
+    let size = n_documents.div_ceil(chunks).max(1);
+    (0..n_documents)
+        .step_by(size)
+        .map(|start| start..(start + size).min(n_documents))
+        .collect()
+}
+
+/// One chunk's counts against its own vocabulary.
+struct ChunkCounts {
+    terms: Vec<Box<str>>,
+    indptr: Vec<usize>,
+    columns: Vec<u32>,
+    counts: Vec<u32>,
+}
+
+fn count_chunk(source: &dyn FeatureSource, range: std::ops::Range<usize>) -> Result<ChunkCounts> {
+    let mut index: FxHashMap<Box<str>, u32> = FxHashMap::default();
+    let mut chunk = ChunkCounts {
+        terms: Vec::new(),
+        indptr: vec![0],
+        columns: Vec::new(),
+        counts: Vec::new(),
+    };
+    let mut scratch = Scratch::default();
+    // Per document: position in `row` of each local term seen in it (u32::MAX: not seen).
+    let mut slot: Vec<u32> = Vec::new();
+    let mut row: Vec<(u32, u32)> = Vec::new();
+    for i in range {
+        row.clear();
+        source.for_each_feature(i, &mut scratch, &mut |feature| {
+            let id = match index.get(feature) {
+                Some(&id) => id,
+                None => {
+                    let id = chunk.terms.len() as u32;
+                    chunk.terms.push(feature.into());
+                    index.insert(feature.into(), id);
+                    slot.push(u32::MAX);
+                    id
+                }
+            };
+            let s = &mut slot[id as usize];
+            if *s == u32::MAX {
+                *s = row.len() as u32;
+                row.push((id, 1));
+            } else {
+                row[*s as usize].1 += 1;
+            }
+        })?;
+        for &(id, count) in &row {
+            slot[id as usize] = u32::MAX;
+            chunk.columns.push(id);
+            chunk.counts.push(count);
+        }
+        chunk.indptr.push(chunk.columns.len());
+    }
+    Ok(chunk)
+}
+
+/// Renumbers a chunk's local columns with `map` (u32::MAX drops the column), sorting each row.
+fn renumber(chunk: &ChunkCounts, map: &[u32]) -> (Vec<usize>, Vec<u32>, Vec<u32>) {
+    let mut indptr = Vec::with_capacity(chunk.indptr.len());
+    let mut columns = Vec::with_capacity(chunk.columns.len());
+    let mut counts = Vec::with_capacity(chunk.counts.len());
+    let mut row: Vec<(u32, u32)> = Vec::new();
+    indptr.push(0);
+    for r in 0..chunk.indptr.len() - 1 {
+        row.clear();
+        for k in chunk.indptr[r]..chunk.indptr[r + 1] {
+            let column = map[chunk.columns[k] as usize];
+            if column != u32::MAX {
+                row.push((column, chunk.counts[k]));
+            }
+        }
+        row.sort_unstable_by_key(|&(column, _)| column);
+        columns.extend(row.iter().map(|&(c, _)| c));
+        counts.extend(row.iter().map(|&(_, n)| n));
+        indptr.push(columns.len());
+    }
+    (indptr, columns, counts)
+}
+
+/// Joins renumbered chunks into one matrix.
+fn concatenate(parts: Vec<(Vec<usize>, Vec<u32>, Vec<u32>)>, n_columns: usize) -> Counts {
+    let nnz = parts.iter().map(|p| p.1.len()).sum();
+    let rows: usize = parts.iter().map(|p| p.0.len() - 1).sum();
+    let mut counts = Counts {
+        indptr: Vec::with_capacity(rows + 1),
+        columns: Vec::with_capacity(nnz),
+        counts: Vec::with_capacity(nnz),
+        n_columns,
+    };
+    counts.indptr.push(0);
+    for (indptr, columns, values) in parts {
+        let base = counts.columns.len();
+        counts.indptr.extend(indptr[1..].iter().map(|&p| p + base));
+        counts.columns.extend_from_slice(&columns);
+        counts.counts.extend_from_slice(&values);
+    }
+    counts
+}
+
+/// Learns the vocabulary of the documents and counts them with it.
+pub fn fit(source: &dyn FeatureSource, options: FitOptions) -> Result<(Vocabulary, Counts)> {
+    let n_documents = source.n_documents();
+    let chunks: Vec<ChunkCounts> = chunk_ranges(n_documents)
+        .into_par_iter()
+        .map(|range| count_chunk(source, range))
+        .collect::<Result<_>>()?;
+
+    // Merge the chunks' vocabularies: document frequency and total count of every term.
+    let mut global: FxHashMap<&str, u32> = FxHashMap::default();
+    let mut terms: Vec<&str> = Vec::new();
+    let mut df: Vec<u64> = Vec::new();
+    let mut total: Vec<u64> = Vec::new();
+    let mut local_to_global: Vec<Vec<u32>> = Vec::with_capacity(chunks.len());
+    for chunk in &chunks {
+        let map: Vec<u32> = chunk
+            .terms
+            .iter()
+            .map(|term| {
+                *global.entry(term).or_insert_with(|| {
+                    terms.push(term);
+                    df.push(0);
+                    total.push(0);
+                    terms.len() as u32 - 1
+                })
+            })
+            .collect();
+        for (&local, &count) in chunk.columns.iter().zip(&chunk.counts) {
+            let g = map[local as usize] as usize;
+            df[g] += 1;
+            total[g] += count as u64;
+        }
+        local_to_global.push(map);
+    }
+    if terms.is_empty() {
+        return Err(Error::EmptyVocabulary);
+    }
+
+    // Prune as scikit-learn does: document frequency bounds, then the most frequent terms.
+    let high = options.max_df.resolve(n_documents);
+    let low = options.min_df.resolve(n_documents);
+    if high < low {
+        return Err(Error::Parameter {
+            name: "max_df",
+            message: "max_df corresponds to < documents than min_df".into(),
+        });
+    }
+    let mut kept: Vec<u32> = (0..terms.len() as u32)
+        .filter(|&g| (df[g as usize] as f64) <= high && (df[g as usize] as f64) >= low)
+        .collect();
+    if let Some(limit) = options.max_features {
+        if kept.len() > limit {
+            // Ties at the cut: count descending, then term ascending (scikit-learn leaves them
+            // to an unstable sort).
+            kept.sort_unstable_by(|&a, &b| {
+                total[b as usize]
+                    .cmp(&total[a as usize])
+                    .then_with(|| terms[a as usize].cmp(terms[b as usize]))
+            });
+            kept.truncate(limit);
+        }
+    }
+    if kept.is_empty() {
+        return Err(Error::NothingLeftAfterPruning);
+    }
+    // Columns in term order (UTF-8 byte order is code point order, as Python sorts strings).
+    kept.sort_unstable_by(|&a, &b| terms[a as usize].cmp(terms[b as usize]));
+    let mut column_of = vec![u32::MAX; terms.len()];
+    for (column, &g) in kept.iter().enumerate() {
+        column_of[g as usize] = column as u32;
+    }
+    let vocabulary =
+        Vocabulary::from_terms(kept.iter().map(|&g| terms[g as usize].to_owned()).collect())?;
+
+    let parts: Vec<_> = chunks
+        .par_iter()
+        .zip(&local_to_global)
+        .map(|(chunk, map)| {
+            let final_map: Vec<u32> = map.iter().map(|&g| column_of[g as usize]).collect();
+            renumber(chunk, &final_map)
+        })
+        .collect();
+    Ok((vocabulary.clone(), concatenate(parts, vocabulary.len())))
+}
+
+/// Counts the documents' features that are in `vocabulary`; others are ignored.
+pub fn transform(source: &dyn FeatureSource, vocabulary: &Vocabulary) -> Result<Counts> {
+    let parts: Vec<_> = chunk_ranges(source.n_documents())
+        .into_par_iter()
+        .map(|range| {
+            let mut scratch = Scratch::default();
+            let mut indptr = vec![0];
+            let mut columns = Vec::new();
+            let mut counts = Vec::new();
+            let mut row: FxHashMap<u32, u32> = FxHashMap::default();
+            let mut sorted: Vec<(u32, u32)> = Vec::new();
+            for i in range {
+                row.clear();
+                source.for_each_feature(i, &mut scratch, &mut |feature| {
+                    if let Some(column) = vocabulary.get(feature) {
+                        *row.entry(column).or_insert(0) += 1;
+                    }
+                })?;
+                sorted.clear();
+                sorted.extend(row.iter().map(|(&c, &n)| (c, n)));
+                sorted.sort_unstable_by_key(|&(c, _)| c);
+                columns.extend(sorted.iter().map(|&(c, _)| c));
+                counts.extend(sorted.iter().map(|&(_, n)| n));
+                indptr.push(columns.len());
+            }
+            Ok((indptr, columns, counts))
+        })
+        .collect::<Result<_>>()?;
+    Ok(concatenate(parts, vocabulary.len()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analyze::AnalyzerKind;
+    use crate::tokenize::{Tokenizer, TokenizerOptions};
+
+    fn analyzer() -> Analyzer {
+        Analyzer::new(
+            Tokenizer::new(TokenizerOptions::default()).unwrap(),
+            AnalyzerKind::Word,
+            (1, 1),
+        )
+        .unwrap()
+    }
+
+    const DOCS: [&str; 4] = [
+        "this is the first document",
+        "this document is the second document",
+        "and this is the third one",
+        "is this the first document",
+    ];
+
+    #[test]
+    fn fit_matches_scikit_learns_example() {
+        let analyzer = analyzer();
+        let source = AnalyzedTexts {
+            analyzer: &analyzer,
+            texts: &DOCS,
+        };
+        let (vocabulary, counts) = fit(&source, FitOptions::default()).unwrap();
+        assert_eq!(
+            vocabulary.terms(),
+            ["and", "document", "first", "is", "one", "second", "the", "third", "this"]
+        );
+        // CountVectorizer().fit_transform(DOCS).toarray(), row 1:
+        // [0, 2, 0, 1, 0, 1, 1, 0, 1]
+        let row = counts.indptr[1]..counts.indptr[2];
+        assert_eq!(counts.columns[row.clone()], [1, 3, 5, 6, 8]);
+        assert_eq!(counts.counts[row], [2, 1, 1, 1, 1]);
+    }
+
+    #[test]
+    fn the_same_for_any_number_of_threads() {
+        let analyzer = analyzer();
+        let texts: Vec<String> = (0..500)
+            .map(|i| format!("w{} w{} common x{}", i % 7, i % 13, i))
+            .collect();
+        let source = AnalyzedTexts {
+            analyzer: &analyzer,
+            texts: &texts,
+        };
+        let results: Vec<_> = [1, 2, 3, 8]
+            .iter()
+            .map(|&threads| {
+                let pool = rayon::ThreadPoolBuilder::new()
+                    .num_threads(threads)
+                    .build()
+                    .unwrap();
+                pool.install(|| fit(&source, FitOptions::default()).unwrap().1)
+            })
+            .collect();
+        assert!(results.windows(2).all(|w| w[0] == w[1]));
+    }
+
+    #[test]
+    fn pruning_by_document_frequency_and_max_features() {
+        let analyzer = analyzer();
+        let source = AnalyzedTexts {
+            analyzer: &analyzer,
+            texts: &DOCS,
+        };
+        let options = FitOptions {
+            min_df: DocumentBound::Count(2),
+            max_df: DocumentBound::Fraction(0.9),
+            max_features: None,
+        };
+        let (vocabulary, _) = fit(&source, options).unwrap();
+        assert_eq!(vocabulary.terms(), ["document", "first"]);
+        // Counts: document 4, first 2, is 4, the 4, this 4 ...: ties broken by term.
+        let options = FitOptions {
+            max_features: Some(2),
+            ..FitOptions::default()
+        };
+        let (vocabulary, _) = fit(&source, options).unwrap();
+        assert_eq!(vocabulary.terms(), ["document", "is"]);
+    }
+
+    #[test]
+    fn errors() {
+        let analyzer = analyzer();
+        let empty = ["", "a"];
+        let source = AnalyzedTexts {
+            analyzer: &analyzer,
+            texts: &empty,
+        };
+        assert_eq!(
+            fit(&source, FitOptions::default()).unwrap_err(),
+            Error::EmptyVocabulary
+        );
+        let source = AnalyzedTexts {
+            analyzer: &analyzer,
+            texts: &DOCS,
+        };
+        let options = FitOptions {
+            min_df: DocumentBound::Count(5),
+            max_df: DocumentBound::Count(10),
+            max_features: None,
+        };
+        assert_eq!(
+            fit(&source, options).unwrap_err(),
+            Error::NothingLeftAfterPruning
+        );
+        let options = FitOptions {
+            min_df: DocumentBound::Count(5),
+            ..FitOptions::default()
+        };
+        let message = fit(&source, options).unwrap_err().to_string();
+        assert_eq!(message, "max_df corresponds to < documents than min_df");
+    }
+
+    #[test]
+    fn transform_ignores_unknown_features() {
+        let analyzer = analyzer();
+        let vocabulary = Vocabulary::from_terms(vec!["the".into(), "cat".into()]).unwrap();
+        let texts = ["the cat and the hat", "dog"];
+        let counts = transform(
+            &AnalyzedTexts {
+                analyzer: &analyzer,
+                texts: &texts,
+            },
+            &vocabulary,
+        )
+        .unwrap();
+        assert_eq!(counts.indptr, [0, 2, 2]);
+        assert_eq!(counts.columns, [0, 1]);
+        assert_eq!(counts.counts, [2, 1]);
+    }
+}

@@ -1,0 +1,153 @@
+//! TF-IDF weighting and row normalization of a CSR matrix, in place and in parallel over rows,
+//! with scikit-learn's formulas: idf = ln((n + s) / (df + s)) + 1, sublinear tf = 1 + ln tf,
+//! rows divided by their l1 or l2 norm (rows of norm 0 left as they are).
+
+use rayon::prelude::*;
+
+/// Row normalization.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Norm {
+    L1,
+    L2,
+}
+
+/// The floating-point types the weights are stored in. Arithmetic is done in f64.
+pub trait Real: Copy + Send + Sync + 'static {
+    fn to_f64(self) -> f64;
+    fn from_f64(value: f64) -> Self;
+}
+
+impl Real for f64 {
+    #[inline]
+    fn to_f64(self) -> f64 {
+        self
+    }
+    #[inline]
+    fn from_f64(value: f64) -> Self {
+        value
+    }
+}
+
+impl Real for f32 {
+    #[inline]
+    fn to_f64(self) -> f64 {
+        self as f64
+    }
+    #[inline]
+    fn from_f64(value: f64) -> Self {
+        value as f32
+    }
+}
+
+/// Inverse document frequencies: `ln((n + s) / (df + s)) + 1` with `s` = 1 when smoothing.
+pub fn inverse_document_frequency(df: &[u64], n_documents: usize, smooth: bool) -> Vec<f64> {
+    let s = if smooth { 1.0 } else { 0.0 };
+    let n = n_documents as f64 + s;
+    df.iter()
+        .map(|&d| (n / (d as f64 + s)).ln() + 1.0)
+        .collect()
+}
+
+/// What is done to each stored value, in scikit-learn's order.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Weighting<'a> {
+    /// Replace every stored value by 1 (before anything else).
+    pub binary: bool,
+    pub sublinear_tf: bool,
+    pub idf: Option<&'a [f64]>,
+    pub norm: Option<Norm>,
+}
+
+/// Applies `weighting` to the rows of the CSR matrix (`indptr`, `indices`, `data`) in place.
+pub fn apply<T: Real>(indptr: &[usize], indices: &[u32], data: &mut [T], weighting: Weighting<'_>) {
+    // Split `data` into rows, so that each row is weighted on its own by whichever thread.
+    let mut rows: Vec<(&[u32], &mut [T])> = Vec::with_capacity(indptr.len().saturating_sub(1));
+    let mut rest = data;
+    for r in 0..indptr.len().saturating_sub(1) {
+        let (row, tail) = rest.split_at_mut(indptr[r + 1] - indptr[r]);
+        rows.push((&indices[indptr[r]..indptr[r + 1]], row));
+        rest = tail;
+    }
+    rows.into_par_iter()
+        .with_min_len(64)
+        .for_each(|(columns, values)| weigh_row(columns, values, &weighting));
+}
+
+fn weigh_row<T: Real>(columns: &[u32], values: &mut [T], weighting: &Weighting<'_>) {
+    for (value, &column) in values.iter_mut().zip(columns) {
+        let mut v = if weighting.binary {
+            1.0
+        } else {
+            value.to_f64()
+        };
+        if weighting.sublinear_tf {
+            v = v.ln() + 1.0;
+        }
+        if let Some(idf) = weighting.idf {
+            v *= idf[column as usize];
+        }
+        *value = T::from_f64(v);
+    }
+    let norm = match weighting.norm {
+        None => return,
+        Some(Norm::L1) => values.iter().map(|v| v.to_f64().abs()).sum::<f64>(),
+        Some(Norm::L2) => values
+            .iter()
+            .map(|v| v.to_f64() * v.to_f64())
+            .sum::<f64>()
+            .sqrt(),
+    };
+    if norm != 0.0 {
+        for value in values.iter_mut() {
+            *value = T::from_f64(value.to_f64() / norm);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn idf_is_scikit_learns() {
+        // TfidfTransformer().fit(...).idf_ of scikit-learn's documentation example.
+        let idf = inverse_document_frequency(&[4, 3, 2, 4, 1, 4, 1, 1], 4, true);
+        let expected = [
+            1.0, 1.22314355, 1.51082562, 1.0, 1.91629073, 1.0, 1.91629073, 1.91629073,
+        ];
+        for (a, b) in idf.iter().zip(expected) {
+            assert!((a - b).abs() < 1e-8, "{a} {b}");
+        }
+    }
+
+    #[test]
+    fn rows_are_weighted_and_normalized() {
+        let indptr = [0, 2, 2, 3];
+        let indices = [0, 1, 1];
+        let mut data = [3.0f64, 4.0, 2.0];
+        apply(
+            &indptr,
+            &indices,
+            &mut data,
+            Weighting {
+                norm: Some(Norm::L2),
+                ..Weighting::default()
+            },
+        );
+        assert_eq!(data, [0.6, 0.8, 1.0]);
+        let mut data = [1.0f32, std::f32::consts::E, 5.0];
+        let idf = [2.0, 1.0];
+        apply(
+            &indptr,
+            &indices,
+            &mut data,
+            Weighting {
+                sublinear_tf: true,
+                idf: Some(&idf),
+                norm: Some(Norm::L1),
+                binary: false,
+            },
+        );
+        assert_eq!(data, [0.5, 0.5, 1.0]);
+    }
+}
