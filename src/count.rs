@@ -10,7 +10,9 @@ use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
 use crate::analyze::{Analyzer, Scratch};
+use crate::decode::{decode, DecodeErrors, RawText};
 use crate::error::{Error, Result};
+use crate::intern::Interner;
 
 /// A bound on document frequency: a number of documents, or a fraction of them (scikit-learn's
 /// int-vs-float `min_df` and `max_df`).
@@ -36,6 +38,9 @@ pub struct FitOptions {
     pub min_df: DocumentBound,
     pub max_df: DocumentBound,
     pub max_features: Option<usize>,
+    /// Counts are 1 or 0: `max_features` then keeps the terms in the most documents (scikit-learn
+    /// sets the counts to 1 before choosing).
+    pub binary: bool,
 }
 
 impl Default for FitOptions {
@@ -44,34 +49,41 @@ impl Default for FitOptions {
             min_df: DocumentBound::Count(1),
             max_df: DocumentBound::Fraction(1.0),
             max_features: None,
+            binary: false,
         }
     }
 }
 
 /// Terms and their columns.
-#[derive(Clone, Debug, Default)]
+#[derive(Default)]
 pub struct Vocabulary {
-    terms: Vec<String>,
-    index: FxHashMap<String, u32>,
+    terms: Interner,
+}
+
+impl std::fmt::Debug for Vocabulary {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Vocabulary({} terms)", self.len())
+    }
 }
 
 impl Vocabulary {
     /// A vocabulary whose term `i` is column `i`. Repeated terms are an error.
-    pub fn from_terms(terms: Vec<String>) -> Result<Self> {
-        let mut index = FxHashMap::with_capacity_and_hasher(terms.len(), Default::default());
-        for (i, term) in terms.iter().enumerate() {
-            if index.insert(term.clone(), i as u32).is_some() {
+    pub fn from_terms<S: AsRef<str>>(terms: impl IntoIterator<Item = S>) -> Result<Self> {
+        let mut interned = Interner::default();
+        for (i, term) in terms.into_iter().enumerate() {
+            if interned.intern(term.as_ref()) as usize != i {
                 return Err(Error::Parameter {
                     name: "vocabulary",
-                    message: format!("Duplicate term in vocabulary: {term:?}"),
+                    message: format!("Duplicate term in vocabulary: {:?}", term.as_ref()),
                 });
             }
         }
-        Ok(Vocabulary { terms, index })
+        Ok(Vocabulary { terms: interned })
     }
 
-    pub fn terms(&self) -> &[String] {
-        &self.terms
+    /// The terms, in column order.
+    pub fn terms(&self) -> impl Iterator<Item = &str> + '_ {
+        self.terms.iter()
     }
 
     pub fn len(&self) -> usize {
@@ -83,7 +95,7 @@ impl Vocabulary {
     }
 
     pub fn get(&self, term: &str) -> Option<u32> {
-        self.index.get(term).copied()
+        self.terms.find(term)
     }
 }
 
@@ -151,6 +163,33 @@ impl<T: AsRef<str> + Sync> FeatureSource for AnalyzedTexts<'_, T> {
     }
 }
 
+/// Documents as their owners store them, decoded and analyzed one at a time by the workers.
+pub struct RawDocuments<'a> {
+    pub analyzer: &'a Analyzer,
+    pub texts: &'a [RawText<'a>],
+    pub errors: DecodeErrors,
+}
+
+impl FeatureSource for RawDocuments<'_> {
+    fn n_documents(&self) -> usize {
+        self.texts.len()
+    }
+
+    fn for_each_feature(
+        &self,
+        i: usize,
+        scratch: &mut Scratch,
+        feature: &mut dyn FnMut(&str),
+    ) -> Result<()> {
+        let text = decode(self.texts[i], self.errors).map_err(|problem| Error::Document {
+            index: Some(i),
+            problem,
+        })?;
+        self.analyzer.for_each_feature(&text, scratch, feature);
+        Ok(())
+    }
+}
+
 /// Documents given as their lists of features already (from a Python analyzer).
 pub struct GivenFeatures<'a> {
     pub documents: &'a [Vec<String>],
@@ -185,16 +224,15 @@ fn chunk_ranges(n_documents: usize) -> Vec<std::ops::Range<usize>> {
 
 /// One chunk's counts against its own vocabulary.
 struct ChunkCounts {
-    terms: Vec<Box<str>>,
+    terms: Interner,
     indptr: Vec<usize>,
     columns: Vec<u32>,
     counts: Vec<u32>,
 }
 
 fn count_chunk(source: &dyn FeatureSource, range: std::ops::Range<usize>) -> Result<ChunkCounts> {
-    let mut index: FxHashMap<Box<str>, u32> = FxHashMap::default();
     let mut chunk = ChunkCounts {
-        terms: Vec::new(),
+        terms: Interner::default(),
         indptr: vec![0],
         columns: Vec::new(),
         counts: Vec::new(),
@@ -206,16 +244,10 @@ fn count_chunk(source: &dyn FeatureSource, range: std::ops::Range<usize>) -> Res
     for i in range {
         row.clear();
         source.for_each_feature(i, &mut scratch, &mut |feature| {
-            let id = match index.get(feature) {
-                Some(&id) => id,
-                None => {
-                    let id = chunk.terms.len() as u32;
-                    chunk.terms.push(feature.into());
-                    index.insert(feature.into(), id);
-                    slot.push(u32::MAX);
-                    id
-                }
-            };
+            let id = chunk.terms.intern(feature);
+            if id as usize == slot.len() {
+                slot.push(u32::MAX);
+            }
             let s = &mut slot[id as usize];
             if *s == u32::MAX {
                 *s = row.len() as u32;
@@ -286,34 +318,25 @@ pub fn fit(source: &dyn FeatureSource, options: FitOptions) -> Result<(Vocabular
         .collect::<Result<_>>()?;
 
     // Merge the chunks' vocabularies: document frequency and total count of every term.
-    let mut global: FxHashMap<&str, u32> = FxHashMap::default();
-    let mut terms: Vec<&str> = Vec::new();
+    let mut global = Interner::default();
     let mut df: Vec<u64> = Vec::new();
     let mut total: Vec<u64> = Vec::new();
     let mut local_to_global: Vec<Vec<u32>> = Vec::with_capacity(chunks.len());
     for chunk in &chunks {
-        let map: Vec<u32> = chunk
-            .terms
-            .iter()
-            .map(|term| {
-                *global.entry(term).or_insert_with(|| {
-                    terms.push(term);
-                    df.push(0);
-                    total.push(0);
-                    terms.len() as u32 - 1
-                })
-            })
-            .collect();
+        let map: Vec<u32> = chunk.terms.iter().map(|term| global.intern(term)).collect();
+        df.resize(global.len(), 0);
+        total.resize(global.len(), 0);
         for (&local, &count) in chunk.columns.iter().zip(&chunk.counts) {
             let g = map[local as usize] as usize;
             df[g] += 1;
-            total[g] += count as u64;
+            total[g] += if options.binary { 1 } else { count as u64 };
         }
         local_to_global.push(map);
     }
-    if terms.is_empty() {
+    if global.is_empty() {
         return Err(Error::EmptyVocabulary);
     }
+    let terms: Vec<&str> = global.iter().collect();
 
     // Prune as scikit-learn does: document frequency bounds, then the most frequent terms.
     let high = options.max_df.resolve(n_documents);
@@ -348,8 +371,7 @@ pub fn fit(source: &dyn FeatureSource, options: FitOptions) -> Result<(Vocabular
     for (column, &g) in kept.iter().enumerate() {
         column_of[g as usize] = column as u32;
     }
-    let vocabulary =
-        Vocabulary::from_terms(kept.iter().map(|&g| terms[g as usize].to_owned()).collect())?;
+    let vocabulary = Vocabulary::from_terms(kept.iter().map(|&g| terms[g as usize]))?;
 
     let parts: Vec<_> = chunks
         .par_iter()
@@ -359,7 +381,8 @@ pub fn fit(source: &dyn FeatureSource, options: FitOptions) -> Result<(Vocabular
             renumber(chunk, &final_map)
         })
         .collect();
-    Ok((vocabulary.clone(), concatenate(parts, vocabulary.len())))
+    let n_columns = vocabulary.len();
+    Ok((vocabulary, concatenate(parts, n_columns)))
 }
 
 /// Counts the documents' features that are in `vocabulary`; others are ignored.
@@ -424,7 +447,7 @@ mod tests {
         };
         let (vocabulary, counts) = fit(&source, FitOptions::default()).unwrap();
         assert_eq!(
-            vocabulary.terms(),
+            vocabulary.terms().collect::<Vec<_>>(),
             ["and", "document", "first", "is", "one", "second", "the", "third", "this"]
         );
         // CountVectorizer().fit_transform(DOCS).toarray(), row 1:
@@ -467,17 +490,28 @@ mod tests {
         let options = FitOptions {
             min_df: DocumentBound::Count(2),
             max_df: DocumentBound::Fraction(0.9),
-            max_features: None,
+            ..FitOptions::default()
         };
         let (vocabulary, _) = fit(&source, options).unwrap();
-        assert_eq!(vocabulary.terms(), ["document", "first"]);
+        assert_eq!(
+            vocabulary.terms().collect::<Vec<_>>(),
+            ["document", "first"]
+        );
         // Counts: document 4, first 2, is 4, the 4, this 4 ...: ties broken by term.
         let options = FitOptions {
             max_features: Some(2),
             ..FitOptions::default()
         };
         let (vocabulary, _) = fit(&source, options).unwrap();
-        assert_eq!(vocabulary.terms(), ["document", "is"]);
+        assert_eq!(vocabulary.terms().collect::<Vec<_>>(), ["document", "is"]);
+        // With binary counts, the terms in most documents: is, the, this (4 each), then by term.
+        let options = FitOptions {
+            max_features: Some(2),
+            binary: true,
+            ..FitOptions::default()
+        };
+        let (vocabulary, _) = fit(&source, options).unwrap();
+        assert_eq!(vocabulary.terms().collect::<Vec<_>>(), ["is", "the"]);
     }
 
     #[test]
@@ -499,7 +533,7 @@ mod tests {
         let options = FitOptions {
             min_df: DocumentBound::Count(5),
             max_df: DocumentBound::Count(10),
-            max_features: None,
+            ..FitOptions::default()
         };
         assert_eq!(
             fit(&source, options).unwrap_err(),
@@ -516,7 +550,7 @@ mod tests {
     #[test]
     fn transform_ignores_unknown_features() {
         let analyzer = analyzer();
-        let vocabulary = Vocabulary::from_terms(vec!["the".into(), "cat".into()]).unwrap();
+        let vocabulary = Vocabulary::from_terms(["the", "cat"]).unwrap();
         let texts = ["the cat and the hat", "dog"];
         let counts = transform(
             &AnalyzedTexts {

@@ -4,12 +4,14 @@
 
 pub mod accents;
 pub mod analyze;
+pub mod arrow;
 pub mod bengali;
 pub mod chars;
 pub mod count;
 pub mod decode;
 pub mod error;
 pub mod hashing;
+pub mod intern;
 pub mod normalize;
 pub mod parallel;
 pub mod preprocess;

@@ -58,22 +58,62 @@ pub struct Weighting<'a> {
     pub norm: Option<Norm>,
 }
 
+/// The integer types of CSR index arrays (ours, and scipy's int32/int64).
+pub trait Index: Copy + Send + Sync {
+    fn index(self) -> usize;
+}
+
+macro_rules! impl_index {
+    ($($t:ty),*) => {$(
+        impl Index for $t {
+            #[inline]
+            fn index(self) -> usize {
+                self as usize
+            }
+        }
+    )*};
+}
+impl_index!(u32, usize, i32, i64);
+
 /// Applies `weighting` to the rows of the CSR matrix (`indptr`, `indices`, `data`) in place.
-pub fn apply<T: Real>(indptr: &[usize], indices: &[u32], data: &mut [T], weighting: Weighting<'_>) {
+/// The arrays must be a valid CSR matrix (checked: a malformed one is refused, not read past).
+pub fn apply<T: Real, P: Index, I: Index>(
+    indptr: &[P],
+    indices: &[I],
+    data: &mut [T],
+    weighting: Weighting<'_>,
+) -> Result<(), String> {
+    let n_rows = indptr.len().saturating_sub(1);
+    if indices.len() != data.len() || indptr.last().map_or(0, |p| p.index()) != data.len() {
+        return Err("indptr, indices and data do not describe the same matrix".into());
+    }
+    if let Some(idf) = weighting.idf {
+        if indices.iter().any(|c| c.index() >= idf.len()) {
+            return Err(format!(
+                "a column index is out of range for {} idf values",
+                idf.len()
+            ));
+        }
+    }
     // Split `data` into rows, so that each row is weighted on its own by whichever thread.
-    let mut rows: Vec<(&[u32], &mut [T])> = Vec::with_capacity(indptr.len().saturating_sub(1));
+    let mut rows: Vec<(&[I], &mut [T])> = Vec::with_capacity(n_rows);
     let mut rest = data;
-    for r in 0..indptr.len().saturating_sub(1) {
-        let (row, tail) = rest.split_at_mut(indptr[r + 1] - indptr[r]);
-        rows.push((&indices[indptr[r]..indptr[r + 1]], row));
+    for r in 0..n_rows {
+        let (start, end) = (indptr[r].index(), indptr[r + 1].index());
+        if end < start || end - start > rest.len() {
+            return Err(format!("indptr decreases or overruns at row {r}"));
+        }
+        let (row, tail) = rest.split_at_mut(end - start);
+        rows.push((&indices[start..end], row));
         rest = tail;
     }
     rows.into_par_iter()
         .with_min_len(64)
         .for_each(|(columns, values)| weigh_row(columns, values, &weighting));
+    Ok(())
 }
 
-fn weigh_row<T: Real>(columns: &[u32], values: &mut [T], weighting: &Weighting<'_>) {
+fn weigh_row<T: Real, I: Index>(columns: &[I], values: &mut [T], weighting: &Weighting<'_>) {
     for (value, &column) in values.iter_mut().zip(columns) {
         let mut v = if weighting.binary {
             1.0
@@ -84,7 +124,7 @@ fn weigh_row<T: Real>(columns: &[u32], values: &mut [T], weighting: &Weighting<'
             v = v.ln() + 1.0;
         }
         if let Some(idf) = weighting.idf {
-            v *= idf[column as usize];
+            v *= idf[column.index()];
         }
         *value = T::from_f64(v);
     }
@@ -122,8 +162,8 @@ mod tests {
 
     #[test]
     fn rows_are_weighted_and_normalized() {
-        let indptr = [0, 2, 2, 3];
-        let indices = [0, 1, 1];
+        let indptr = [0usize, 2, 2, 3];
+        let indices = [0u32, 1, 1];
         let mut data = [3.0f64, 4.0, 2.0];
         apply(
             &indptr,
@@ -133,7 +173,8 @@ mod tests {
                 norm: Some(Norm::L2),
                 ..Weighting::default()
             },
-        );
+        )
+        .unwrap();
         assert_eq!(data, [0.6, 0.8, 1.0]);
         let mut data = [1.0f32, std::f32::consts::E, 5.0];
         let idf = [2.0, 1.0];
@@ -147,7 +188,21 @@ mod tests {
                 norm: Some(Norm::L1),
                 binary: false,
             },
-        );
+        )
+        .unwrap();
         assert_eq!(data, [0.5, 0.5, 1.0]);
+    }
+
+    #[test]
+    fn malformed_matrices_are_refused() {
+        let mut data = [1.0f64, 2.0];
+        let bad_indptr = [0i32, 3];
+        assert!(apply(&bad_indptr, &[0i32, 1], &mut data, Weighting::default()).is_err());
+        let idf = [1.0];
+        let weighting = Weighting {
+            idf: Some(&idf),
+            ..Weighting::default()
+        };
+        assert!(apply(&[0i64, 2], &[0i64, 1], &mut data, weighting).is_err());
     }
 }

@@ -150,3 +150,94 @@ def reference_tokens(text: str) -> list[str]:
 @pytest.fixture(scope="session")
 def reference_tokenizer():
     return reference_tokens
+
+
+# ---------------------------------------------------------------------------
+# Vectorizer tests: scikit-learn's toy corpora, sparse-matrix checks, corpus subsets
+# ---------------------------------------------------------------------------
+
+# scikit-learn's own toy corpora (sklearn/feature_extraction/tests/test_text.py)
+JUNK_FOOD_DOCS = (
+    "the pizza pizza beer copyright",
+    "the pizza burger beer copyright",
+    "the the pizza beer beer copyright",
+    "the burger beer beer copyright",
+    "the coke burger coke copyright",
+    "the coke burger burger",
+)
+NOTJUNK_FOOD_DOCS = (
+    "the salad celeri copyright",
+    "the salad salad sparkling water copyright",
+    "the the celeri celeri copyright",
+    "the tomato tomato salad water",
+    "the tomato salad water copyright",
+)
+ALL_FOOD_DOCS = JUNK_FOOD_DOCS + NOTJUNK_FOOD_DOCS
+
+
+def rows_have_sorted_indices(X) -> bool:
+    """True if every row's column indices strictly increase (checked, not the cached flag)."""
+    import numpy as np
+
+    indptr = np.asarray(X.indptr)
+    indices = np.asarray(X.indices)
+    if indices.size < 2:
+        return True
+    increasing = np.diff(indices) > 0
+    # positions where a new row starts are exempt
+    starts = indptr[1:-1]
+    starts = starts[(starts > 0) & (starts < indices.size)]
+    exempt = np.zeros(indices.size - 1, dtype=bool)
+    exempt[starts - 1] = True
+    return bool(np.all(increasing | exempt))
+
+
+def assert_textsim_csr(X) -> None:
+    """textsim's output contract: csr_matrix, sorted indices, int32 indices at this size."""
+    import numpy as np
+    import scipy.sparse as sp
+
+    assert isinstance(X, sp.csr_matrix), type(X)
+    assert X.has_sorted_indices
+    assert rows_have_sorted_indices(X)
+    assert X.indices.dtype == np.int32, X.indices.dtype
+    assert X.indptr.dtype == np.int32, X.indptr.dtype
+
+
+def assert_csr_equal(got, expected, *, rtol: float = 0.0, atol: float = 0.0, zeros=False) -> None:
+    """Same shape, dtype, sparsity structure and values (exact for integers).
+
+    ``zeros=True`` drops explicit zeros on both sides first (scikit-learn's hashing keeps the
+    zeros that alternate_sign collisions produce).
+    """
+    import numpy as np
+    import scipy.sparse as sp
+
+    assert_textsim_csr(got)
+    expected = sp.csr_matrix(expected)
+    assert got.shape == expected.shape
+    assert got.dtype == expected.dtype, (got.dtype, expected.dtype)
+    got = got.copy()
+    expected = expected.copy()
+    expected.sort_indices()
+    if zeros:
+        got.eliminate_zeros()
+        expected.eliminate_zeros()
+    np.testing.assert_array_equal(got.indptr, expected.indptr)
+    np.testing.assert_array_equal(got.indices, expected.indices)
+    if np.issubdtype(got.dtype, np.integer) or (rtol == 0 and atol == 0):
+        np.testing.assert_array_equal(got.data, expected.data)
+    else:
+        np.testing.assert_allclose(got.data, expected.data, rtol=rtol, atol=atol)
+
+
+@pytest.fixture(scope="session")
+def bbc_records(load_corpus) -> list[dict]:
+    """All 2,225 BBC articles (skips when the corpus is absent)."""
+    return load_corpus("english_bbc_news")
+
+
+@pytest.fixture(scope="session")
+def bbc_subset(bbc_records) -> list[str]:
+    """500 BBC articles, every fourth one (all five categories)."""
+    return [r["text"] for r in bbc_records[::4][:500]]

@@ -13,21 +13,48 @@ from textsim._core import __version__
 from textsim._exceptions import (
     DocumentError,
     DocumentTypeError,
+    NotFittedError,
     ParameterError,
     TextsimError,
     TokenPatternError,
+    VocabularyError,
 )
+from textsim._tfidf import TfidfTransformer
 from textsim._tokenizer import Tokenizer, sentences, tokenize
+from textsim._vectorizers import CountVectorizer, HashingVectorizer, TfidfVectorizer
+
+
+def save(estimator, path):  # type: ignore[no-untyped-def]
+    """Writes ``estimator`` to ``path`` in textsim's model format (see :func:`load`)."""
+    from textsim._persist import save as _save
+
+    _save(estimator, path)
+
+
+def load(path):  # type: ignore[no-untyped-def]
+    """Reads an estimator written by ``save`` (textsim's model format: JSON and raw arrays,
+    no pickle, so loading someone else's model file runs no code)."""
+    from textsim._persist import load as _load
+
+    return _load(path)
 
 __all__ = [
+    "CountVectorizer",
     "DocumentError",
     "DocumentTypeError",
+    "HashingVectorizer",
+    "NotFittedError",
     "ParameterError",
     "TextsimError",
+    "TfidfTransformer",
+    "TfidfVectorizer",
     "TokenPatternError",
     "Tokenizer",
+    "VocabularyError",
     "__version__",
     "datasets",
+    "load",
+    "save",
     "sentences",
     "tokenize",
 ]

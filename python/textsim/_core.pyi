@@ -2,12 +2,19 @@
 # Kept by hand; tests/test_stubs.py checks that they name exactly what the module has.
 
 from collections.abc import Iterable, Sequence
-from typing import final
+from typing import Any, final
 
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["TokenizerCore", "sentences", "__version__"]
+__all__ = [
+    "AnalyzerCore",
+    "TokenizerCore",
+    "VocabularyCore",
+    "sentences",
+    "weigh_csr",
+    "__version__",
+]
 __version__: str
 
 @final
@@ -34,4 +41,62 @@ class TokenizerCore:
     def stop_words(self) -> list[str]: ...
     def is_stop_word(self, token: str) -> bool: ...
 
+_Matrix = tuple[npt.NDArray[Any], npt.NDArray[Any], npt.NDArray[Any], tuple[int, int]]
+
+@final
+class VocabularyCore:
+    def __new__(cls, terms: Sequence[str]) -> VocabularyCore: ...
+    def terms(self) -> list[str]: ...
+    def as_dict(self) -> dict[str, int]: ...
+    def __len__(self) -> int: ...
+
+@final
+class AnalyzerCore:
+    def __new__(
+        cls, tokenizer: TokenizerCore, analyzer: str, ngram_range: tuple[int, int]
+    ) -> AnalyzerCore: ...
+    def analyze(self, doc: str | bytes) -> list[str]: ...
+    def fit(
+        self,
+        docs: Any,
+        *,
+        analyzed: bool,
+        min_df: float,
+        max_df: float,
+        max_features: int | None,
+        binary: bool,
+        dtype: str,
+        tfidf: tuple[bool, bool, bool, str | None] | None,
+    ) -> tuple[VocabularyCore, npt.NDArray[np.int64], npt.NDArray[np.float64] | None, _Matrix]: ...
+    def transform(
+        self,
+        docs: Any,
+        *,
+        analyzed: bool,
+        vocabulary: VocabularyCore,
+        binary: bool,
+        dtype: str,
+        tfidf: tuple[npt.NDArray[np.float64] | None, bool, str | None] | None,
+    ) -> _Matrix: ...
+    def hash(
+        self,
+        docs: Any,
+        *,
+        analyzed: bool,
+        n_features: int,
+        alternate_sign: bool,
+        binary: bool,
+        norm: str | None,
+        dtype: str,
+    ) -> _Matrix: ...
+
+def weigh_csr(
+    data: npt.NDArray[Any],
+    indices: npt.NDArray[Any],
+    indptr: npt.NDArray[Any],
+    *,
+    idf: npt.NDArray[np.float64] | None,
+    sublinear_tf: bool,
+    norm: str | None,
+) -> None: ...
 def sentences(text: str) -> list[str]: ...

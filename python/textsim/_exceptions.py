@@ -9,6 +9,8 @@ from __future__ import annotations
 
 __all__ = [
     "DocumentError",
+    "NotFittedError",
+    "VocabularyError",
     "DocumentTypeError",
     "ParameterError",
     "TextsimError",
@@ -34,3 +36,11 @@ class TokenPatternError(TextsimError, ValueError):
 
 class ParameterError(TextsimError, ValueError):
     """An option with a value outside its domain."""
+
+
+class VocabularyError(TextsimError, ValueError):
+    """Fitting found no usable vocabulary (empty, or nothing left after pruning)."""
+
+
+class NotFittedError(TextsimError, ValueError, AttributeError):
+    """An estimator used before ``fit`` (like scikit-learn's, a ValueError and AttributeError)."""

@@ -149,7 +149,11 @@ class Tokenizer:
     def _decoded_many(self, docs: Iterable[Any]) -> Any:
         docs = _check_documents(docs)
         if self._utf8:
-            return docs
+            from textsim._documents import _is_arrow_strings
+
+            if isinstance(docs, list) or _is_arrow_strings(docs):
+                return docs
+            return list(docs)
         return [self._decoded(d) for d in docs]
 
     # -- the API ----------------------------------------------------------------------------

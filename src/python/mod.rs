@@ -6,21 +6,27 @@
 //! parallel on the views, and the results come back as a few buffers from which Python objects
 //! are made quickly.
 
+mod arrow;
+
 use std::borrow::Cow;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
-use numpy::PyArray1;
+use numpy::{PyArray1, PyArrayMethods, PyReadonlyArray1};
 use pyo3::prelude::*;
 use pyo3::types::string::PyStringData;
-use pyo3::types::{PyBytes, PyFloat, PyList, PyString};
+use pyo3::types::{PyBytes, PyDict, PyFloat, PyList, PyString, PyTuple};
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
+use crate::analyze::{Analyzer, AnalyzerKind};
+use crate::count::{self, DocumentBound, FitOptions, GivenFeatures, RawDocuments, Vocabulary};
 use crate::decode::{decode, DecodeErrors, RawText};
 use crate::error::{DocumentProblem, Error};
+use crate::hashing;
 use crate::normalize::NormalizationForm;
 use crate::preprocess::Preprocessor;
 use crate::tokenize::{Segmentation, StopWords, Tokenizer, TokenizerOptions};
+use crate::weight::{self, Norm, Weighting};
 use crate::StripAccents;
 
 // ---------------------------------------------------------------------------------------------
@@ -45,6 +51,7 @@ fn to_py_err(py: Python<'_>, error: Error) -> PyErr {
         Error::Document { .. } => "DocumentError",
         Error::TokenPattern { .. } | Error::TooManyCaptureGroups { .. } => "TokenPatternError",
         Error::Parameter { .. } => "ParameterError",
+        Error::EmptyVocabulary | Error::NothingLeftAfterPruning => "VocabularyError",
     };
     textsim_error(py, class, error.to_string())
 }
@@ -102,28 +109,53 @@ fn detached<T: Send>(
 // ---------------------------------------------------------------------------------------------
 // Reading documents.
 
-/// Documents held by strong references while their buffers are read without the lock.
+/// Documents held by strong references while their buffers are read without the lock: Python
+/// objects, or an Arrow string column imported without a copy (through the Arrow PyCapsule
+/// interface: pyarrow, pandas with Arrow strings, polars).
 struct Documents<'py> {
+    py: Python<'py>,
     owners: Vec<Bound<'py, PyAny>>,
+    arrow: Option<crate::arrow::ImportedStrings>,
 }
 
 impl<'py> Documents<'py> {
     fn collect(docs: &Bound<'py, PyAny>) -> PyResult<Self> {
+        let py = docs.py();
+        if !docs.is_instance_of::<PyList>() {
+            if let Some(imported) = arrow::arrow_strings(docs)? {
+                return Ok(Documents {
+                    py,
+                    owners: Vec::new(),
+                    arrow: Some(imported),
+                });
+            }
+        }
         let owners = match docs.cast::<PyList>() {
             Ok(list) => list.iter().collect(),
             Err(_) => docs.try_iter()?.collect::<PyResult<Vec<_>>>()?,
         };
-        Ok(Documents { owners })
+        Ok(Documents {
+            py,
+            owners,
+            arrow: None,
+        })
     }
 
     fn one(doc: &Bound<'py, PyAny>) -> Self {
         Documents {
+            py: doc.py(),
             owners: vec![doc.clone()],
+            arrow: None,
         }
     }
 
     /// Views of every document's text; `index_errors` names documents by position.
     fn texts(&self, index_errors: bool) -> PyResult<Vec<RawText<'_>>> {
+        if let Some(imported) = &self.arrow {
+            return imported
+                .texts()
+                .map_err(|error| arrow::arrow_error(self.py, &error));
+        }
         self.owners
             .iter()
             .enumerate()
@@ -581,6 +613,477 @@ impl PyTokenizer {
     }
 }
 
+// ---------------------------------------------------------------------------------------------
+// The vectorizers' core: analyzing, counting, weighting, hashing.
+
+/// Matrix values' type, by numpy's name for it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum ValueType {
+    I32,
+    I64,
+    F32,
+    F64,
+}
+
+fn value_type(name: &str) -> Result<ValueType, Error> {
+    match name {
+        "int32" => Ok(ValueType::I32),
+        "int64" => Ok(ValueType::I64),
+        "float32" => Ok(ValueType::F32),
+        "float64" => Ok(ValueType::F64),
+        other => Err(Error::Parameter {
+            name: "dtype",
+            message: format!("expected int32, int64, float32 or float64, got {other}"),
+        }),
+    }
+}
+
+/// A CSR matrix for scipy: `(data, indices, indptr, shape)`, numpy arrays that take over the
+/// buffers made here (no copy). Indices are int32 unless the matrix needs int64.
+fn csr_for_python<'py>(
+    py: Python<'py>,
+    indptr: Vec<usize>,
+    columns: Vec<u32>,
+    data: Bound<'py, PyAny>,
+    n_columns: usize,
+) -> PyResult<Bound<'py, PyTuple>> {
+    let n_rows = indptr.len() - 1;
+    let small = columns.len() <= i32::MAX as usize && n_columns <= i32::MAX as usize;
+    let (indices, indptr): (Bound<'py, PyAny>, Bound<'py, PyAny>) = if small {
+        (
+            PyArray1::from_vec(py, columns.into_iter().map(|c| c as i32).collect()).into_any(),
+            PyArray1::from_vec(py, indptr.into_iter().map(|p| p as i32).collect()).into_any(),
+        )
+    } else {
+        (
+            PyArray1::from_vec(py, columns.into_iter().map(|c| c as i64).collect()).into_any(),
+            PyArray1::from_vec(py, indptr.into_iter().map(|p| p as i64).collect()).into_any(),
+        )
+    };
+    PyTuple::new(
+        py,
+        [
+            data,
+            indices,
+            indptr,
+            (n_rows, n_columns).into_pyobject(py)?.into_any(),
+        ],
+    )
+}
+
+/// Counts as values of `value_type`, weighted by `weighting` when they are floating point.
+fn weighted_values<'py>(
+    py: Python<'py>,
+    counts: &count::Counts,
+    value_type: ValueType,
+    weighting: Weighting<'_>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let binary = weighting.binary;
+    let as_int = |n: u32| if binary { 1 } else { n };
+    let weigh = |error: String| textsim_error(py, "TextsimError", error);
+    Ok(match value_type {
+        ValueType::I32 => PyArray1::from_vec(
+            py,
+            counts.counts.iter().map(|&n| as_int(n) as i32).collect(),
+        )
+        .into_any(),
+        ValueType::I64 => PyArray1::from_vec(
+            py,
+            counts.counts.iter().map(|&n| as_int(n) as i64).collect(),
+        )
+        .into_any(),
+        ValueType::F32 => {
+            let mut data: Vec<f32> = counts.counts.iter().map(|&n| n as f32).collect();
+            py.detach(|| weight::apply(&counts.indptr, &counts.columns, &mut data, weighting))
+                .map_err(weigh)?;
+            PyArray1::from_vec(py, data).into_any()
+        }
+        ValueType::F64 => {
+            let mut data: Vec<f64> = counts.counts.iter().map(|&n| n as f64).collect();
+            py.detach(|| weight::apply(&counts.indptr, &counts.columns, &mut data, weighting))
+                .map_err(weigh)?;
+            PyArray1::from_vec(py, data).into_any()
+        }
+    })
+}
+
+fn norm_of(name: Option<&str>) -> Result<Option<Norm>, Error> {
+    match name {
+        None => Ok(None),
+        Some("l1") => Ok(Some(Norm::L1)),
+        Some("l2") => Ok(Some(Norm::L2)),
+        Some(other) => Err(Error::Parameter {
+            name: "norm",
+            message: format!("expected 'l1', 'l2' or None, got {other:?}"),
+        }),
+    }
+}
+
+fn document_bound(name: &'static str, value: &Bound<'_, PyAny>) -> PyResult<DocumentBound> {
+    if let Ok(count) = value.extract::<u64>() {
+        return Ok(DocumentBound::Count(count));
+    }
+    match value.extract::<f64>() {
+        Ok(fraction) => Ok(DocumentBound::Fraction(fraction)),
+        Err(_) => Err(to_py_err(
+            value.py(),
+            Error::Parameter {
+                name,
+                message: format!("expected an int or a float, got {value}"),
+            },
+        )),
+    }
+}
+
+/// A fitted vocabulary: terms and the column of each.
+#[pyclass(name = "VocabularyCore", module = "textsim._core", frozen)]
+struct PyVocabulary {
+    vocabulary: Vocabulary,
+}
+
+#[pymethods]
+impl PyVocabulary {
+    /// The vocabulary whose term `i` is column `i`.
+    #[new]
+    fn new(py: Python<'_>, terms: Vec<String>) -> PyResult<Self> {
+        let vocabulary = Vocabulary::from_terms(terms).map_err(|e| to_py_err(py, e))?;
+        Ok(PyVocabulary { vocabulary })
+    }
+
+    fn terms(&self) -> Vec<&str> {
+        self.vocabulary.terms().collect()
+    }
+
+    /// `{term: column}`, scikit-learn's `vocabulary_`.
+    fn as_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let dict = PyDict::new(py);
+        for (column, term) in self.vocabulary.terms().enumerate() {
+            dict.set_item(term, column)?;
+        }
+        Ok(dict)
+    }
+
+    fn __len__(&self) -> usize {
+        self.vocabulary.len()
+    }
+}
+
+/// Documents for the analyzer: raw (str/bytes, analyzed in Rust) or already lists of features.
+enum Corpus<'py> {
+    Raw(Documents<'py>),
+    Analyzed(Vec<Vec<String>>),
+}
+
+impl<'py> Corpus<'py> {
+    fn new(docs: &Bound<'py, PyAny>, analyzed: bool) -> PyResult<Self> {
+        if analyzed {
+            Ok(Corpus::Analyzed(docs.extract()?))
+        } else {
+            Ok(Corpus::Raw(Documents::collect(docs)?))
+        }
+    }
+}
+
+/// The Rust half of the vectorizers: one analyzer (tokenizer, word/char/char_wb, n-gram range).
+#[pyclass(name = "AnalyzerCore", module = "textsim._core", frozen)]
+struct PyAnalyzer {
+    analyzer: Analyzer,
+    decode_errors: DecodeErrors,
+    n_jobs: Option<usize>,
+}
+
+impl PyAnalyzer {
+    /// Runs `work` on the documents' features, without the lock, on the pool.
+    fn with_source<'py, T: Send>(
+        &self,
+        py: Python<'py>,
+        corpus: &Corpus<'py>,
+        work: impl Fn(&dyn count::FeatureSource) -> Result<T, Error> + Send + Sync,
+    ) -> PyResult<T> {
+        match corpus {
+            Corpus::Raw(documents) => {
+                let texts = documents.texts(true)?;
+                let source = RawDocuments {
+                    analyzer: &self.analyzer,
+                    texts: &texts,
+                    errors: self.decode_errors,
+                };
+                detached(py, self.n_jobs, || work(&source))
+            }
+            Corpus::Analyzed(documents) => {
+                let source = GivenFeatures { documents };
+                detached(py, self.n_jobs, || work(&source))
+            }
+        }
+    }
+}
+
+#[pymethods]
+impl PyAnalyzer {
+    #[new]
+    fn new(
+        py: Python<'_>,
+        tokenizer: &PyTokenizer,
+        analyzer: &str,
+        ngram_range: (usize, usize),
+    ) -> PyResult<Self> {
+        let kind = match analyzer {
+            "word" => AnalyzerKind::Word,
+            "char" => AnalyzerKind::Char,
+            "char_wb" => AnalyzerKind::CharWb,
+            other => {
+                return Err(to_py_err(
+                    py,
+                    Error::Parameter {
+                        name: "analyzer",
+                        message: format!("{other} is not a valid tokenization scheme/analyzer"),
+                    },
+                ))
+            }
+        };
+        let analyzer = Analyzer::new(tokenizer.tokenizer.clone(), kind, ngram_range)
+            .map_err(|e| to_py_err(py, e))?;
+        Ok(PyAnalyzer {
+            analyzer,
+            decode_errors: tokenizer.decode_errors,
+            n_jobs: tokenizer.n_jobs,
+        })
+    }
+
+    /// The features of one document (scikit-learn's `build_analyzer()(doc)`).
+    fn analyze(&self, py: Python<'_>, doc: &Bound<'_, PyAny>) -> PyResult<Vec<String>> {
+        let docs = Documents::one(doc);
+        let raws = docs.texts(false)?;
+        let errors = self.decode_errors;
+        detached(py, Some(1), || {
+            let text = decode(raws[0], errors).map_err(document_error(None))?;
+            Ok(self.analyzer.features(&text))
+        })
+    }
+
+    /// Learns the vocabulary and returns `(vocabulary, document frequencies, idf or None,
+    /// matrix)`. With `use_idf` (TF-IDF), the matrix is weighted; otherwise it holds counts.
+    #[pyo3(signature = (docs, *, analyzed, min_df, max_df, max_features, binary, dtype, tfidf))]
+    #[allow(clippy::too_many_arguments)]
+    fn fit<'py>(
+        &self,
+        py: Python<'py>,
+        docs: &Bound<'py, PyAny>,
+        analyzed: bool,
+        min_df: &Bound<'py, PyAny>,
+        max_df: &Bound<'py, PyAny>,
+        max_features: Option<usize>,
+        binary: bool,
+        dtype: &str,
+        tfidf: Option<(bool, bool, bool, Option<String>)>,
+    ) -> PyResult<Bound<'py, PyTuple>> {
+        let options = FitOptions {
+            min_df: document_bound("min_df", min_df)?,
+            max_df: document_bound("max_df", max_df)?,
+            max_features,
+            binary,
+        };
+        let value_type = value_type(dtype).map_err(|e| to_py_err(py, e))?;
+        let corpus = Corpus::new(docs, analyzed)?;
+        let (vocabulary, counts) =
+            self.with_source(py, &corpus, |source| count::fit(source, options))?;
+        let df = counts.document_frequency();
+        let mut weighting = Weighting {
+            binary,
+            ..Weighting::default()
+        };
+        let mut idf = None;
+        if let Some((use_idf, smooth_idf, sublinear_tf, norm)) = tfidf {
+            weighting.sublinear_tf = sublinear_tf;
+            weighting.norm = norm_of(norm.as_deref()).map_err(|e| to_py_err(py, e))?;
+            if use_idf {
+                // scikit-learn computes idf from the matrix after `binary` (which does not
+                // change document frequencies).
+                idf = Some(weight::inverse_document_frequency(
+                    &df,
+                    counts.n_rows(),
+                    smooth_idf,
+                ));
+            }
+        }
+        weighting.idf = idf.as_deref();
+        let data = weighted_values(py, &counts, value_type, weighting)?;
+        let n_columns = counts.n_columns;
+        let count::Counts {
+            indptr, columns, ..
+        } = counts;
+        let matrix = csr_for_python(py, indptr, columns, data, n_columns)?;
+        let vocabulary = Bound::new(py, PyVocabulary { vocabulary })?;
+        let df = PyArray1::from_vec(py, df.into_iter().map(|d| d as i64).collect::<Vec<i64>>());
+        let idf = idf.map(|idf| PyArray1::from_vec(py, idf));
+        PyTuple::new(
+            py,
+            [
+                vocabulary.into_any(),
+                df.into_any(),
+                idf.into_pyobject(py)?.into_any(),
+                matrix.into_any(),
+            ],
+        )
+    }
+
+    /// Counts (and, with `tfidf`, weights) the documents with a fitted vocabulary.
+    #[pyo3(signature = (docs, *, analyzed, vocabulary, binary, dtype, tfidf))]
+    #[allow(clippy::too_many_arguments)]
+    fn transform<'py>(
+        &self,
+        py: Python<'py>,
+        docs: &Bound<'py, PyAny>,
+        analyzed: bool,
+        vocabulary: &PyVocabulary,
+        binary: bool,
+        dtype: &str,
+        tfidf: Option<(Option<PyReadonlyArray1<'py, f64>>, bool, Option<String>)>,
+    ) -> PyResult<Bound<'py, PyTuple>> {
+        let value_type = value_type(dtype).map_err(|e| to_py_err(py, e))?;
+        let corpus = Corpus::new(docs, analyzed)?;
+        let counts = self.with_source(py, &corpus, |source| {
+            count::transform(source, &vocabulary.vocabulary)
+        })?;
+        let mut weighting = Weighting {
+            binary,
+            ..Weighting::default()
+        };
+        let idf_view;
+        if let Some((idf, sublinear_tf, norm)) = &tfidf {
+            weighting.sublinear_tf = *sublinear_tf;
+            weighting.norm = norm_of(norm.as_deref()).map_err(|e| to_py_err(py, e))?;
+            if let Some(idf) = idf {
+                idf_view = idf.as_slice()?;
+                if idf_view.len() != counts.n_columns {
+                    return Err(to_py_err(
+                        py,
+                        Error::Parameter {
+                            name: "idf_",
+                            message: format!(
+                                "idf length = {} must be equal to vocabulary size = {}",
+                                idf_view.len(),
+                                counts.n_columns
+                            ),
+                        },
+                    ));
+                }
+                weighting.idf = Some(idf_view);
+            }
+        }
+        let data = weighted_values(py, &counts, value_type, weighting)?;
+        let n_columns = counts.n_columns;
+        let count::Counts {
+            indptr, columns, ..
+        } = counts;
+        csr_for_python(py, indptr, columns, data, n_columns)
+    }
+
+    /// scikit-learn's HashingVectorizer.transform.
+    #[pyo3(signature = (docs, *, analyzed, n_features, alternate_sign, binary, norm, dtype))]
+    #[allow(clippy::too_many_arguments)]
+    fn hash<'py>(
+        &self,
+        py: Python<'py>,
+        docs: &Bound<'py, PyAny>,
+        analyzed: bool,
+        n_features: u32,
+        alternate_sign: bool,
+        binary: bool,
+        norm: Option<&str>,
+        dtype: &str,
+    ) -> PyResult<Bound<'py, PyTuple>> {
+        if n_features == 0 {
+            return Err(to_py_err(
+                py,
+                Error::Parameter {
+                    name: "n_features",
+                    message: "must be at least 1".into(),
+                },
+            ));
+        }
+        let norm = norm_of(norm).map_err(|e| to_py_err(py, e))?;
+        let value_type = value_type(dtype).map_err(|e| to_py_err(py, e))?;
+        let corpus = Corpus::new(docs, analyzed)?;
+        let hashed = self.with_source(py, &corpus, |source| {
+            hashing::hash(source, n_features, alternate_sign)
+        })?;
+        let weighting = Weighting {
+            binary,
+            norm,
+            ..Weighting::default()
+        };
+        let weigh = |error: String| textsim_error(py, "TextsimError", error);
+        let hashing::Hashed {
+            indptr,
+            columns,
+            values,
+        } = hashed;
+        let data = match value_type {
+            ValueType::F32 => {
+                let mut data: Vec<f32> = values.iter().map(|&v| v as f32).collect();
+                py.detach(|| weight::apply(&indptr, &columns, &mut data, weighting))
+                    .map_err(weigh)?;
+                PyArray1::from_vec(py, data).into_any()
+            }
+            _ => {
+                let mut data = values;
+                py.detach(|| weight::apply(&indptr, &columns, &mut data, weighting))
+                    .map_err(weigh)?;
+                PyArray1::from_vec(py, data).into_any()
+            }
+        };
+        csr_for_python(py, indptr, columns, data, n_features as usize)
+    }
+}
+
+/// TF-IDF weighting of a scipy CSR matrix's buffers, in place and in parallel over rows.
+#[pyfunction]
+#[pyo3(signature = (data, indices, indptr, *, idf, sublinear_tf, norm))]
+fn weigh_csr(
+    py: Python<'_>,
+    data: &Bound<'_, PyAny>,
+    indices: &Bound<'_, PyAny>,
+    indptr: &Bound<'_, PyAny>,
+    idf: Option<PyReadonlyArray1<'_, f64>>,
+    sublinear_tf: bool,
+    norm: Option<&str>,
+) -> PyResult<()> {
+    let norm = norm_of(norm).map_err(|e| to_py_err(py, e))?;
+    let idf_view = match &idf {
+        Some(idf) => Some(idf.as_slice()?),
+        None => None,
+    };
+    let weighting = Weighting {
+        binary: false,
+        sublinear_tf,
+        idf: idf_view,
+        norm,
+    };
+    macro_rules! run {
+        ($t:ty, $p:ty) => {{
+            let mut data = data.cast::<PyArray1<$t>>()?.readwrite();
+            let indices = indices.cast::<PyArray1<$p>>()?.readonly();
+            let indptr = indptr.cast::<PyArray1<$p>>()?.readonly();
+            let (data, indices, indptr) = (
+                data.as_slice_mut()?,
+                indices.as_slice()?,
+                indptr.as_slice()?,
+            );
+            py.detach(|| weight::apply(indptr, indices, data, weighting))
+                .map_err(|e| textsim_error(py, "TextsimError", e))
+        }};
+    }
+    let float64 = data.cast::<PyArray1<f64>>().is_ok();
+    let index64 = indices.cast::<PyArray1<i64>>().is_ok();
+    match (float64, index64) {
+        (true, false) => run!(f64, i32),
+        (true, true) => run!(f64, i64),
+        (false, false) => run!(f32, i32),
+        (false, true) => run!(f32, i64),
+    }
+}
+
 /// UAX#29 sentences of `text`, stripped, with `।` and `৷` ending Bengali sentences.
 #[pyfunction]
 fn sentences(text: &str) -> Vec<&str> {
@@ -590,6 +1093,9 @@ fn sentences(text: &str) -> Vec<&str> {
 #[pymodule]
 fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyTokenizer>()?;
+    m.add_class::<PyAnalyzer>()?;
+    m.add_class::<PyVocabulary>()?;
+    m.add_function(wrap_pyfunction!(weigh_csr, m)?)?;
     m.add_function(wrap_pyfunction!(sentences, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())

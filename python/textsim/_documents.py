@@ -1,0 +1,50 @@
+"""Documents in whatever container they come in, as the core reads them.
+
+The core reads ``str`` and ``bytes`` objects' own buffers (no conversion under the lock). A
+list is passed through as it is; other iterables (tuples, generators, numpy object arrays,
+pandas Series) are gathered into a list once. ``input="filename"``/``"file"`` read the bytes
+here; bytes in an encoding other than UTF-8 are decoded here, as scikit-learn does.
+"""
+
+from __future__ import annotations
+
+import codecs
+from typing import Any
+
+_NOT_ITERABLE = "Iterable over raw text documents expected, string object received."
+
+
+def as_documents(raw: Any, input: str, encoding: str, decode_error: str) -> Any:
+    """``raw`` as a list of ``str``/``bytes`` documents for the core."""
+    if isinstance(raw, (str, bytes)):
+        raise ValueError(_NOT_ITERABLE)
+    if input == "filename":
+        docs: list[Any] = []
+        for name in raw:
+            with open(name, "rb") as fh:
+                docs.append(fh.read())
+    elif input == "file":
+        docs = [fh.read() for fh in raw]
+    elif isinstance(raw, list):
+        docs = raw
+    elif _is_arrow_strings(raw):
+        return raw  # read by the core without a copy
+    else:
+        tolist = getattr(raw, "tolist", None)
+        docs = tolist() if callable(tolist) else list(raw)
+    if codecs.lookup(encoding).name != "utf-8":
+        docs = [d.decode(encoding, decode_error) if isinstance(d, bytes) else d for d in docs]
+    return docs
+
+
+def _is_arrow_strings(raw: Any) -> bool:
+    """Whether ``raw`` is best read through the Arrow PyCapsule interface: pyarrow arrays,
+    polars Series, pandas Series backed by Arrow. A pandas Series of Python objects also has
+    the interface, but converting it to Arrow would copy every string and turn NaN into a
+    null, so it is read as Python objects."""
+    if not (hasattr(raw, "__arrow_c_stream__") or hasattr(raw, "__arrow_c_array__")):
+        return False
+    dtype = getattr(raw, "dtype", None)
+    if type(raw).__module__.startswith("pandas") and dtype is not None:
+        return "arrow" in str(getattr(dtype, "storage", "")) or "pyarrow" in str(dtype)
+    return True

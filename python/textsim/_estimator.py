@@ -1,0 +1,107 @@
+"""scikit-learn's estimator contract, without importing scikit-learn.
+
+``__init__`` only stores its keyword arguments; ``get_params``/``set_params`` read and write
+them; fitted attributes end in ``_``. That is all ``sklearn.base.clone``, ``Pipeline`` and
+``GridSearchCV`` need, plus ``__sklearn_tags__``, which scikit-learn asks for and which is
+built here from scikit-learn's own classes, imported only when scikit-learn calls it.
+"""
+
+from __future__ import annotations
+
+import inspect
+from typing import Any
+
+from textsim._exceptions import NotFittedError, ParameterError
+
+
+class TextsimEstimator:
+    """Base of textsim's estimators."""
+
+    # Tag values, read by __sklearn_tags__.
+    _requires_fit = True
+    _input_is_text = True
+
+    @classmethod
+    def _get_param_names(cls) -> list[str]:
+        signature = inspect.signature(cls.__init__)
+        return sorted(
+            name
+            for name, p in signature.parameters.items()
+            if name != "self" and p.kind in (p.KEYWORD_ONLY, p.POSITIONAL_OR_KEYWORD)
+        )
+
+    def get_params(self, deep: bool = True) -> dict[str, Any]:
+        """The constructor arguments, by name."""
+        return {name: getattr(self, name) for name in self._get_param_names()}
+
+    def set_params(self, **params: Any) -> TextsimEstimator:
+        """Sets constructor arguments (validated when next used, as in scikit-learn)."""
+        valid = self._get_param_names()
+        for name, value in params.items():
+            if name not in valid:
+                raise ParameterError(
+                    f"Invalid parameter {name!r} for estimator {type(self).__name__}. "
+                    f"Valid parameters are: {valid!r}."
+                )
+            setattr(self, name, value)
+        self._forget_cores()
+        return self
+
+    def _forget_cores(self) -> None:
+        """Drops cached Rust objects built from the parameters (not fitted state)."""
+        for name in [n for n in vars(self) if n.startswith("_core") and n != "_core_vocabulary"]:
+            delattr(self, name)
+
+    def __repr__(self) -> str:
+        defaults = {
+            name: p.default
+            for name, p in inspect.signature(type(self).__init__).parameters.items()
+            if p.default is not inspect.Parameter.empty
+        }
+        shown = []
+        for name, value in self.get_params().items():
+            default = defaults.get(name, inspect.Parameter.empty)
+            try:
+                same = bool(value == default) and type(value) is type(default)
+            except Exception:
+                same = value is default
+            if not same:
+                shown.append(f"{name}={value!r}")
+        return f"{type(self).__name__}({', '.join(shown)})"
+
+    def __getstate__(self) -> dict[str, Any]:
+        # Rust objects are rebuilt from the parameters and fitted attributes after unpickling.
+        return {k: v for k, v in vars(self).items() if not k.startswith("_core")}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+
+    def __sklearn_tags__(self) -> Any:
+        from sklearn.utils import InputTags, Tags, TargetTags, TransformerTags
+
+        return Tags(
+            estimator_type=None,
+            target_tags=TargetTags(required=False),
+            transformer_tags=TransformerTags(),
+            input_tags=InputTags(
+                string=self._input_is_text,
+                two_d_array=not self._input_is_text,
+                sparse=not self._input_is_text,
+            ),
+            requires_fit=self._requires_fit,
+        )
+
+    def _check_fitted(self, attribute: str, message: str | None = None) -> None:
+        if not hasattr(self, attribute):
+            raise NotFittedError(
+                message
+                or f"This {type(self).__name__} instance is not fitted yet. Call 'fit' with "
+                "appropriate arguments before using this estimator."
+            )
+
+    def save(self, path: Any) -> None:
+        """Writes the estimator to ``path`` in textsim's model format (no pickle; see
+        :func:`textsim.load`)."""
+        from textsim._persist import save
+
+        save(self, path)
