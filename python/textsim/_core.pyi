@@ -2,7 +2,7 @@
 # Kept by hand; tests/test_stubs.py checks that they name exactly what the module has.
 
 from collections.abc import Iterable, Sequence
-from typing import Any, final
+from typing import Any, TypeAlias, final
 
 import numpy as np
 import numpy.typing as npt
@@ -41,7 +41,7 @@ class TokenizerCore:
     def stop_words(self) -> list[str]: ...
     def is_stop_word(self, token: str) -> bool: ...
 
-_Matrix = tuple[npt.NDArray[Any], npt.NDArray[Any], npt.NDArray[Any], tuple[int, int]]
+_Matrix: TypeAlias = tuple[npt.NDArray[Any], npt.NDArray[Any], npt.NDArray[Any], tuple[int, int]]
 
 @final
 class VocabularyCore:
