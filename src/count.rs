@@ -266,27 +266,35 @@ fn count_chunk(source: &dyn FeatureSource, range: std::ops::Range<usize>) -> Res
     Ok(chunk)
 }
 
-/// Renumbers a chunk's local columns with `map` (u32::MAX drops the column), sorting each row.
-fn renumber(chunk: &ChunkCounts, map: &[u32]) -> (Vec<usize>, Vec<u32>, Vec<u32>) {
-    let mut indptr = Vec::with_capacity(chunk.indptr.len());
-    let mut columns = Vec::with_capacity(chunk.columns.len());
-    let mut counts = Vec::with_capacity(chunk.counts.len());
+/// Writes a chunk's rows, renumbered with `map` (u32::MAX drops the column) and sorted, into
+/// `columns`/`counts` (exactly as long as the kept entries) and the ends of its rows, offset by
+/// `base`, into `row_ends`.
+fn renumber_into(
+    chunk: &ChunkCounts,
+    map: &[u32],
+    base: usize,
+    row_ends: &mut [usize],
+    columns: &mut [u32],
+    counts: &mut [u32],
+) {
     let mut row: Vec<(u32, u32)> = Vec::new();
-    indptr.push(0);
-    for r in 0..chunk.indptr.len() - 1 {
+    let mut written = 0;
+    for (bounds, row_end) in chunk.indptr.windows(2).zip(row_ends.iter_mut()) {
         row.clear();
-        for k in chunk.indptr[r]..chunk.indptr[r + 1] {
+        for k in bounds[0]..bounds[1] {
             let column = map[chunk.columns[k] as usize];
             if column != u32::MAX {
                 row.push((column, chunk.counts[k]));
             }
         }
         row.sort_unstable_by_key(|&(column, _)| column);
-        columns.extend(row.iter().map(|&(c, _)| c));
-        counts.extend(row.iter().map(|&(_, n)| n));
-        indptr.push(columns.len());
+        for &(column, count) in &row {
+            columns[written] = column;
+            counts[written] = count;
+            written += 1;
+        }
+        *row_end = base + written;
     }
-    (indptr, columns, counts)
 }
 
 /// Joins renumbered chunks into one matrix.
@@ -311,78 +319,137 @@ fn concatenate(parts: Vec<(Vec<usize>, Vec<u32>, Vec<u32>)>, n_columns: usize) -
 
 /// Learns the vocabulary of the documents and counts them with it.
 pub fn fit(source: &dyn FeatureSource, options: FitOptions) -> Result<(Vocabulary, Counts)> {
-    let n_documents = source.n_documents();
-    let chunks: Vec<ChunkCounts> = chunk_ranges(n_documents)
-        .into_par_iter()
-        .map(|range| count_chunk(source, range))
-        .collect::<Result<_>>()?;
+    let mut fitter = Fitter::default();
+    fitter.add(source)?;
+    fitter.finish(options)
+}
 
-    // Merge the chunks' vocabularies: document frequency and total count of every term.
-    let mut global = Interner::default();
-    let mut df: Vec<u64> = Vec::new();
-    let mut total: Vec<u64> = Vec::new();
-    let mut local_to_global: Vec<Vec<u32>> = Vec::with_capacity(chunks.len());
-    for chunk in &chunks {
-        let map: Vec<u32> = chunk.terms.iter().map(|term| global.intern(term)).collect();
-        df.resize(global.len(), 0);
-        total.resize(global.len(), 0);
-        for (&local, &count) in chunk.columns.iter().zip(&chunk.counts) {
-            let g = map[local as usize] as usize;
-            df[g] += 1;
-            total[g] += if options.binary { 1 } else { count as u64 };
+/// A fit that takes its documents in batches: each batch is counted (in parallel) into compact
+/// chunks as it comes, so the caller can let go of a batch's documents before the next one.
+#[derive(Default)]
+pub struct Fitter {
+    chunks: Vec<ChunkCounts>,
+}
+
+impl Fitter {
+    /// Counts a batch of documents (they follow the documents of earlier batches).
+    pub fn add(&mut self, source: &dyn FeatureSource) -> Result<()> {
+        let chunks: Vec<ChunkCounts> = chunk_ranges(source.n_documents())
+            .into_par_iter()
+            .map(|range| count_chunk(source, range))
+            .collect::<Result<_>>()?;
+        self.chunks.extend(chunks);
+        Ok(())
+    }
+
+    /// The vocabulary of every document added, pruned as `options` say, and the counts.
+    pub fn finish(self, options: FitOptions) -> Result<(Vocabulary, Counts)> {
+        let mut chunks = self.chunks;
+        let n_documents: usize = chunks.iter().map(|c| c.indptr.len() - 1).sum();
+
+        // Merge the chunks' vocabularies: document frequency and total count of every term.
+        let mut global = Interner::default();
+        let mut df: Vec<u64> = Vec::new();
+        let mut total: Vec<u64> = Vec::new();
+        let mut local_to_global: Vec<Vec<u32>> = Vec::with_capacity(chunks.len());
+        for chunk in &mut chunks {
+            let map: Vec<u32> = chunk.terms.iter().map(|term| global.intern(term)).collect();
+            // The chunk's own copy of its terms is no longer needed.
+            chunk.terms = Interner::default();
+            df.resize(global.len(), 0);
+            total.resize(global.len(), 0);
+            for (&local, &count) in chunk.columns.iter().zip(&chunk.counts) {
+                let g = map[local as usize] as usize;
+                df[g] += 1;
+                total[g] += if options.binary { 1 } else { count as u64 };
+            }
+            local_to_global.push(map);
         }
-        local_to_global.push(map);
-    }
-    if global.is_empty() {
-        return Err(Error::EmptyVocabulary);
-    }
-    let terms: Vec<&str> = global.iter().collect();
+        if global.is_empty() {
+            return Err(Error::EmptyVocabulary);
+        }
 
-    // Prune as scikit-learn does: document frequency bounds, then the most frequent terms.
-    let high = options.max_df.resolve(n_documents);
-    let low = options.min_df.resolve(n_documents);
-    if high < low {
-        return Err(Error::Parameter {
-            name: "max_df",
-            message: "max_df corresponds to < documents than min_df".into(),
-        });
-    }
-    let mut kept: Vec<u32> = (0..terms.len() as u32)
-        .filter(|&g| (df[g as usize] as f64) <= high && (df[g as usize] as f64) >= low)
-        .collect();
-    if let Some(limit) = options.max_features {
-        if kept.len() > limit {
-            // Ties at the cut: count descending, then term ascending (scikit-learn leaves them
-            // to an unstable sort).
-            kept.sort_unstable_by(|&a, &b| {
-                total[b as usize]
-                    .cmp(&total[a as usize])
-                    .then_with(|| terms[a as usize].cmp(terms[b as usize]))
+        // Prune as scikit-learn does: document frequency bounds, then the most frequent terms.
+        let high = options.max_df.resolve(n_documents);
+        let low = options.min_df.resolve(n_documents);
+        if high < low {
+            return Err(Error::Parameter {
+                name: "max_df",
+                message: "max_df corresponds to < documents than min_df".into(),
             });
-            kept.truncate(limit);
         }
-    }
-    if kept.is_empty() {
-        return Err(Error::NothingLeftAfterPruning);
-    }
-    // Columns in term order (UTF-8 byte order is code point order, as Python sorts strings).
-    kept.sort_unstable_by(|&a, &b| terms[a as usize].cmp(terms[b as usize]));
-    let mut column_of = vec![u32::MAX; terms.len()];
-    for (column, &g) in kept.iter().enumerate() {
-        column_of[g as usize] = column as u32;
-    }
-    let vocabulary = Vocabulary::from_terms(kept.iter().map(|&g| terms[g as usize]))?;
+        let mut kept: Vec<u32> = (0..global.len() as u32)
+            .filter(|&g| (df[g as usize] as f64) <= high && (df[g as usize] as f64) >= low)
+            .collect();
+        if let Some(limit) = options.max_features {
+            if kept.len() > limit {
+                // Ties at the cut: count descending, then term ascending (scikit-learn leaves
+                // them to an unstable sort).
+                kept.sort_unstable_by(|&a, &b| {
+                    total[b as usize]
+                        .cmp(&total[a as usize])
+                        .then_with(|| global.get(a).cmp(global.get(b)))
+                });
+                kept.truncate(limit);
+            }
+        }
+        if kept.is_empty() {
+            return Err(Error::NothingLeftAfterPruning);
+        }
+        // Columns in term order (UTF-8 byte order is code point order, as Python sorts strings).
+        kept.sort_unstable_by(|&a, &b| global.get(a).cmp(global.get(b)));
+        let mut column_of = vec![u32::MAX; global.len()];
+        for (column, &g) in kept.iter().enumerate() {
+            column_of[g as usize] = column as u32;
+        }
+        let vocabulary = Vocabulary::from_terms(kept.iter().map(|&g| global.get(g)))?;
+        drop(global);
 
-    let parts: Vec<_> = chunks
-        .par_iter()
-        .zip(&local_to_global)
-        .map(|(chunk, map)| {
-            let final_map: Vec<u32> = map.iter().map(|&g| column_of[g as usize]).collect();
-            renumber(chunk, &final_map)
-        })
-        .collect();
-    let n_columns = vocabulary.len();
-    Ok((vocabulary, concatenate(parts, n_columns)))
+        // Renumber every chunk straight into its part of the final arrays, in parallel.
+        let maps: Vec<Vec<u32>> = local_to_global
+            .into_par_iter()
+            .map(|map| map.into_iter().map(|g| column_of[g as usize]).collect())
+            .collect();
+        let kept_per_chunk: Vec<usize> = chunks
+            .par_iter()
+            .zip(&maps)
+            .map(|(chunk, map)| {
+                chunk
+                    .columns
+                    .iter()
+                    .filter(|&&c| map[c as usize] != u32::MAX)
+                    .count()
+            })
+            .collect();
+        let nnz: usize = kept_per_chunk.iter().sum();
+        let mut counts = Counts {
+            indptr: vec![0; n_documents + 1],
+            columns: vec![0; nnz],
+            counts: vec![0; nnz],
+            n_columns: vocabulary.len(),
+        };
+        let mut work = Vec::with_capacity(chunks.len());
+        let (mut row_ends, mut columns, mut values) = (
+            &mut counts.indptr[1..],
+            &mut counts.columns[..],
+            &mut counts.counts[..],
+        );
+        let mut base = 0;
+        for ((chunk, map), &kept) in chunks.iter().zip(&maps).zip(&kept_per_chunk) {
+            let rows = chunk.indptr.len() - 1;
+            let (chunk_rows, rest_rows) = std::mem::take(&mut row_ends).split_at_mut(rows);
+            let (chunk_columns, rest_columns) = std::mem::take(&mut columns).split_at_mut(kept);
+            let (chunk_values, rest_values) = std::mem::take(&mut values).split_at_mut(kept);
+            work.push((chunk, map, base, chunk_rows, chunk_columns, chunk_values));
+            (row_ends, columns, values) = (rest_rows, rest_columns, rest_values);
+            base += kept;
+        }
+        work.into_par_iter()
+            .for_each(|(chunk, map, base, rows, columns, values)| {
+                renumber_into(chunk, map, base, rows, columns, values)
+            });
+        Ok((vocabulary, counts))
+    }
 }
 
 /// Counts the documents' features that are in `vocabulary`; others are ignored.
@@ -478,6 +545,34 @@ mod tests {
             })
             .collect();
         assert!(results.windows(2).all(|w| w[0] == w[1]));
+    }
+
+    #[test]
+    fn batches_give_the_same_result_as_one_go() {
+        let analyzer = analyzer();
+        let texts: Vec<String> = (0..300)
+            .map(|i| format!("w{} w{} common x{}", i % 7, i % 13, i))
+            .collect();
+        let whole = fit(
+            &AnalyzedTexts {
+                analyzer: &analyzer,
+                texts: &texts,
+            },
+            FitOptions::default(),
+        )
+        .unwrap();
+        let mut fitter = Fitter::default();
+        for batch in texts.chunks(64) {
+            fitter
+                .add(&AnalyzedTexts {
+                    analyzer: &analyzer,
+                    texts: batch,
+                })
+                .unwrap();
+        }
+        let batched = fitter.finish(FitOptions::default()).unwrap();
+        assert_eq!(whole.1, batched.1);
+        assert!(whole.0.terms().eq(batched.0.terms()));
     }
 
     #[test]

@@ -12,16 +12,17 @@ Python, then counted and weighted in Rust.
 
 from __future__ import annotations
 
+import itertools
 import numbers
 import warnings
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
 
 from textsim import _core
-from textsim._documents import as_documents
+from textsim._documents import _is_arrow_strings, as_documents
 from textsim._estimator import TextsimEstimator
 from textsim._exceptions import NotFittedError, ParameterError
 from textsim._tfidf import TfidfTransformer
@@ -29,6 +30,8 @@ from textsim._tokenizer import DEFAULT_TOKEN_PATTERN, Tokenizer
 
 _NOT_ITERABLE = "Iterable over raw text documents expected, string object received."
 _FLOAT_DTYPES = (np.float64, np.float32, np.float16)
+# Documents per batch when they come from an iterator of unknown length.
+_BATCH = 8192
 
 
 def _csr(parts: tuple[Any, Any, Any, tuple[int, int]], dtype: Any) -> sp.csr_matrix:
@@ -38,6 +41,17 @@ def _csr(parts: tuple[Any, Any, Any, tuple[int, int]], dtype: Any) -> sp.csr_mat
         matrix = matrix.astype(dtype, copy=False)
     matrix.has_sorted_indices = True
     return matrix
+
+
+def _stack(matrices: list[sp.csr_matrix], n_columns: int, dtype: Any) -> sp.csr_matrix:
+    """Batches' matrices, one under the other."""
+    if len(matrices) == 1:
+        return matrices[0]
+    if not matrices:
+        return sp.csr_matrix((0, n_columns), dtype=dtype)
+    stacked = sp.vstack(matrices, format="csr", dtype=dtype)
+    stacked.has_sorted_indices = True
+    return stacked
 
 
 def _word_ngrams(tokens: list[str], ngram_range: tuple[int, int], stop_words: Any) -> list[str]:
@@ -252,6 +266,25 @@ class _VectorizerMixin(TextsimEstimator):
         docs = as_documents(raw_documents, self.input, self.encoding, self.decode_error)
         return docs, False
 
+    def _batches(self, raw_documents: Any) -> Iterator[tuple[Any, bool]]:
+        """The documents in batches for the core. A collection that knows its length is one
+        batch; a generator or other iterator is read ``_BATCH`` documents at a time, so that
+        only one batch of its strings is alive at once."""
+        if isinstance(raw_documents, str):
+            raise ValueError(_NOT_ITERABLE)
+        if hasattr(raw_documents, "__len__") or _is_arrow_strings(raw_documents):
+            yield self._corpus(raw_documents)
+            return
+        iterator = iter(raw_documents)
+        while batch := list(itertools.islice(iterator, _BATCH)):
+            yield self._corpus(batch)
+
+    def _core_for(self, analyzed: bool) -> _core.AnalyzerCore:
+        """The analyzer core; for features made in Python, any core counts them."""
+        if not analyzed:
+            return self._analyzer_core()
+        return _core.AnalyzerCore(Tokenizer()._core, "word", (1, 1))
+
 
 class CountVectorizer(_VectorizerMixin):
     """Convert a collection of text documents to a matrix of token counts.
@@ -412,16 +445,7 @@ class CountVectorizer(_VectorizerMixin):
                     "Upper case characters found in vocabulary while 'lowercase' is True. "
                     "These entries will not be matched with any documents"
                 )
-            docs, analyzed = self._corpus(raw_documents)
-            core = self._analyzer_core() if not analyzed else _core.AnalyzerCore(
-                Tokenizer()._core, "word", (1, 1)
-            )
-            parts = core.transform(
-                docs, analyzed=analyzed, vocabulary=self._vocabulary_core(),
-                binary=bool(self.binary), dtype=self._core_dtype(dtype), tfidf=None,
-            )
-            matrix = _csr(parts, dtype)
-            return matrix, None
+            return self._transform(raw_documents, tfidf=None), None
         for name, value, low_ok in (("max_df", self.max_df, True), ("min_df", self.min_df, True)):
             if isinstance(value, bool) or not isinstance(value, numbers.Real):
                 raise ParameterError(
@@ -444,14 +468,8 @@ class CountVectorizer(_VectorizerMixin):
                 f"The 'max_features' parameter of {type(self).__name__} must be an int in the "
                 f"range [1, inf) or None. Got {self.max_features!r} instead."
             )
-        docs, analyzed = self._corpus(raw_documents)
-        core = self._analyzer_core() if not analyzed else _core.AnalyzerCore(
-            Tokenizer()._core, "word", (1, 1)
-        )
         as_bound = lambda v: int(v) if isinstance(v, numbers.Integral) else float(v)  # noqa: E731
-        vocabulary, df, idf, parts = core.fit(
-            docs,
-            analyzed=analyzed,
+        settings = dict(
             min_df=as_bound(self.min_df),
             max_df=as_bound(self.max_df),
             max_features=None if self.max_features is None else int(self.max_features),
@@ -459,6 +477,17 @@ class CountVectorizer(_VectorizerMixin):
             dtype=self._core_dtype(dtype),
             tfidf=tfidf,
         )
+        batches = self._batches(raw_documents)
+        docs, analyzed = next(batches, ([], False))
+        following = next(batches, None)
+        if following is None:
+            vocabulary, df, idf, parts = self._core_for(analyzed).fit(docs, analyzed=analyzed, **settings)
+        else:
+            fitter = _core.FitterCore(self._core_for(analyzed))
+            for docs, analyzed in itertools.chain([(docs, analyzed), following], batches):
+                fitter.add(docs, analyzed=analyzed)
+                del docs
+            vocabulary, df, idf, parts = fitter.finish(**settings)
         self.__dict__.pop("_vocabulary", None)
         self._core_vocabulary = vocabulary
         return _csr(parts, dtype), (df, idf, parts[3][0])
@@ -472,16 +501,19 @@ class CountVectorizer(_VectorizerMixin):
         if isinstance(raw_documents, str):
             raise ValueError(_NOT_ITERABLE)
         self._check_vocabulary()
-        docs, analyzed = self._corpus(raw_documents)
-        core = self._analyzer_core() if not analyzed else _core.AnalyzerCore(
-            Tokenizer()._core, "word", (1, 1)
-        )
         dtype = self._value_dtype()
-        parts = core.transform(
-            docs, analyzed=analyzed, vocabulary=self._vocabulary_core(),
-            binary=bool(self.binary), dtype=self._core_dtype(dtype), tfidf=tfidf,
-        )
-        return _csr(parts, dtype)
+        vocabulary = self._vocabulary_core()
+        matrices = [
+            _csr(
+                self._core_for(analyzed).transform(
+                    docs, analyzed=analyzed, vocabulary=vocabulary, binary=bool(self.binary),
+                    dtype=self._core_dtype(dtype), tfidf=tfidf,
+                ),
+                dtype,
+            )
+            for docs, analyzed in self._batches(raw_documents)
+        ]
+        return _stack(matrices, len(vocabulary), dtype)
 
     def transform(self, raw_documents: Iterable[Any]) -> sp.csr_matrix:
         """The document-term matrix of the documents, with the fitted vocabulary."""
@@ -737,17 +769,19 @@ class HashingVectorizer(_VectorizerMixin):
                 "The 'norm' parameter of HashingVectorizer must be a str among {'l1', 'l2'} "
                 f"or None. Got {self.norm!r} instead."
             )
-        docs, analyzed = self._corpus(X)
-        core = self._analyzer_core() if not analyzed else _core.AnalyzerCore(
-            Tokenizer()._core, "word", (1, 1)
-        )
         dtype = np.dtype(self.dtype)
-        parts = core.hash(
-            docs, analyzed=analyzed, n_features=int(self.n_features),
-            alternate_sign=bool(self.alternate_sign), binary=bool(self.binary), norm=self.norm,
-            dtype="float32" if dtype == np.float32 else "float64",
-        )
-        return _csr(parts, dtype)
+        matrices = [
+            _csr(
+                self._core_for(analyzed).hash(
+                    docs, analyzed=analyzed, n_features=int(self.n_features),
+                    alternate_sign=bool(self.alternate_sign), binary=bool(self.binary),
+                    norm=self.norm, dtype="float32" if dtype == np.float32 else "float64",
+                ),
+                dtype,
+            )
+            for docs, analyzed in self._batches(X)
+        ]
+        return _stack(matrices, int(self.n_features), dtype)
 
     def fit_transform(self, X: Iterable[Any], y: Any = None) -> sp.csr_matrix:
         """The hashed document-term matrix."""

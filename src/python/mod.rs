@@ -735,6 +735,122 @@ fn document_bound(name: &'static str, value: &Bound<'_, PyAny>) -> PyResult<Docu
     }
 }
 
+/// What `fit` returns to Python: `(vocabulary, document frequencies, idf or None, matrix)`;
+/// with `tfidf` settings the matrix is weighted, otherwise it holds counts.
+fn fitted_for_python<'py>(
+    py: Python<'py>,
+    vocabulary: Vocabulary,
+    counts: count::Counts,
+    binary: bool,
+    value_type: ValueType,
+    tfidf: Option<(bool, bool, bool, Option<String>)>,
+) -> PyResult<Bound<'py, PyTuple>> {
+    let df = counts.document_frequency();
+    let mut weighting = Weighting {
+        binary,
+        ..Weighting::default()
+    };
+    let mut idf = None;
+    if let Some((use_idf, smooth_idf, sublinear_tf, norm)) = tfidf {
+        weighting.sublinear_tf = sublinear_tf;
+        weighting.norm = norm_of(norm.as_deref()).map_err(|e| to_py_err(py, e))?;
+        if use_idf {
+            // scikit-learn computes idf from the matrix after `binary` (which does not change
+            // document frequencies).
+            idf = Some(weight::inverse_document_frequency(
+                &df,
+                counts.n_rows(),
+                smooth_idf,
+            ));
+        }
+    }
+    weighting.idf = idf.as_deref();
+    let data = weighted_values(py, &counts, value_type, weighting)?;
+    let n_columns = counts.n_columns;
+    let count::Counts {
+        indptr, columns, ..
+    } = counts;
+    let matrix = csr_for_python(py, indptr, columns, data, n_columns)?;
+    let vocabulary = Bound::new(py, PyVocabulary { vocabulary })?;
+    let df = PyArray1::from_vec(py, df.into_iter().map(|d| d as i64).collect::<Vec<i64>>());
+    let idf = idf.map(|idf| PyArray1::from_vec(py, idf));
+    PyTuple::new(
+        py,
+        [
+            vocabulary.into_any(),
+            df.into_any(),
+            idf.into_pyobject(py)?.into_any(),
+            matrix.into_any(),
+        ],
+    )
+}
+
+/// A fit over documents that arrive in batches (from a generator): each batch is counted as it
+/// comes, so its Python strings can be freed before the next.
+#[pyclass(name = "FitterCore", module = "textsim._core", frozen)]
+struct PyFitter {
+    analyzer: Py<PyAnalyzer>,
+    fitter: std::sync::Mutex<Option<count::Fitter>>,
+}
+
+#[pymethods]
+impl PyFitter {
+    #[new]
+    fn new(analyzer: Py<PyAnalyzer>) -> Self {
+        PyFitter {
+            analyzer,
+            fitter: std::sync::Mutex::new(Some(count::Fitter::default())),
+        }
+    }
+
+    /// Counts one batch of documents.
+    #[pyo3(signature = (docs, *, analyzed))]
+    fn add(&self, py: Python<'_>, docs: &Bound<'_, PyAny>, analyzed: bool) -> PyResult<()> {
+        let mut guard = self.fitter.lock().unwrap_or_else(|p| p.into_inner());
+        let Some(fitter) = guard.as_mut() else {
+            return Err(textsim_error(
+                py,
+                "TextsimError",
+                "this fit is finished".into(),
+            ));
+        };
+        let corpus = Corpus::new(docs, analyzed)?;
+        let analyzer = self.analyzer.get();
+        analyzer.with_source(py, &corpus, |source| fitter.add(source))
+    }
+
+    /// The fit of every batch added, as `AnalyzerCore.fit` returns it.
+    #[pyo3(signature = (*, min_df, max_df, max_features, binary, dtype, tfidf))]
+    #[allow(clippy::too_many_arguments)]
+    fn finish<'py>(
+        &self,
+        py: Python<'py>,
+        min_df: &Bound<'py, PyAny>,
+        max_df: &Bound<'py, PyAny>,
+        max_features: Option<usize>,
+        binary: bool,
+        dtype: &str,
+        tfidf: Option<(bool, bool, bool, Option<String>)>,
+    ) -> PyResult<Bound<'py, PyTuple>> {
+        let options = FitOptions {
+            min_df: document_bound("min_df", min_df)?,
+            max_df: document_bound("max_df", max_df)?,
+            max_features,
+            binary,
+        };
+        let value_type = value_type(dtype).map_err(|e| to_py_err(py, e))?;
+        let fitter = self
+            .fitter
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .take()
+            .ok_or_else(|| textsim_error(py, "TextsimError", "this fit is finished".into()))?;
+        let n_jobs = self.analyzer.get().n_jobs;
+        let (vocabulary, counts) = detached(py, n_jobs, || fitter.finish(options))?;
+        fitted_for_python(py, vocabulary, counts, binary, value_type, tfidf)
+    }
+}
+
 /// A fitted vocabulary: terms and the column of each.
 #[pyclass(name = "VocabularyCore", module = "textsim._core", frozen)]
 struct PyVocabulary {
@@ -798,7 +914,7 @@ impl PyAnalyzer {
         &self,
         py: Python<'py>,
         corpus: &Corpus<'py>,
-        work: impl Fn(&dyn count::FeatureSource) -> Result<T, Error> + Send + Sync,
+        work: impl FnOnce(&dyn count::FeatureSource) -> Result<T, Error> + Send,
     ) -> PyResult<T> {
         match corpus {
             Corpus::Raw(documents) => {
@@ -887,44 +1003,7 @@ impl PyAnalyzer {
         let corpus = Corpus::new(docs, analyzed)?;
         let (vocabulary, counts) =
             self.with_source(py, &corpus, |source| count::fit(source, options))?;
-        let df = counts.document_frequency();
-        let mut weighting = Weighting {
-            binary,
-            ..Weighting::default()
-        };
-        let mut idf = None;
-        if let Some((use_idf, smooth_idf, sublinear_tf, norm)) = tfidf {
-            weighting.sublinear_tf = sublinear_tf;
-            weighting.norm = norm_of(norm.as_deref()).map_err(|e| to_py_err(py, e))?;
-            if use_idf {
-                // scikit-learn computes idf from the matrix after `binary` (which does not
-                // change document frequencies).
-                idf = Some(weight::inverse_document_frequency(
-                    &df,
-                    counts.n_rows(),
-                    smooth_idf,
-                ));
-            }
-        }
-        weighting.idf = idf.as_deref();
-        let data = weighted_values(py, &counts, value_type, weighting)?;
-        let n_columns = counts.n_columns;
-        let count::Counts {
-            indptr, columns, ..
-        } = counts;
-        let matrix = csr_for_python(py, indptr, columns, data, n_columns)?;
-        let vocabulary = Bound::new(py, PyVocabulary { vocabulary })?;
-        let df = PyArray1::from_vec(py, df.into_iter().map(|d| d as i64).collect::<Vec<i64>>());
-        let idf = idf.map(|idf| PyArray1::from_vec(py, idf));
-        PyTuple::new(
-            py,
-            [
-                vocabulary.into_any(),
-                df.into_any(),
-                idf.into_pyobject(py)?.into_any(),
-                matrix.into_any(),
-            ],
-        )
+        fitted_for_python(py, vocabulary, counts, binary, value_type, tfidf)
     }
 
     /// Counts (and, with `tfidf`, weights) the documents with a fitted vocabulary.
@@ -1095,6 +1174,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyTokenizer>()?;
     m.add_class::<PyAnalyzer>()?;
     m.add_class::<PyVocabulary>()?;
+    m.add_class::<PyFitter>()?;
     m.add_function(wrap_pyfunction!(weigh_csr, m)?)?;
     m.add_function(wrap_pyfunction!(sentences, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
