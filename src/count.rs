@@ -231,8 +231,11 @@ struct ChunkCounts {
 }
 
 fn count_chunk(source: &dyn FeatureSource, range: std::ops::Range<usize>) -> Result<ChunkCounts> {
+    // Room for the distinct terms a chunk of real text has (about one per 16 documents' worth of
+    // features, judged by the number of documents), so that the table rarely grows.
+    let expected_terms = (range.len() * 32).clamp(1024, 1 << 20);
     let mut chunk = ChunkCounts {
-        terms: Interner::default(),
+        terms: Interner::with_capacity(expected_terms, expected_terms * 12),
         indptr: vec![0],
         columns: Vec::new(),
         counts: Vec::new(),
@@ -348,7 +351,8 @@ impl Fitter {
         let n_documents: usize = chunks.iter().map(|c| c.indptr.len() - 1).sum();
 
         // Merge the chunks' vocabularies: document frequency and total count of every term.
-        let mut global = Interner::default();
+        let chunk_terms: usize = chunks.iter().map(|c| c.terms.len()).sum();
+        let mut global = Interner::with_capacity(chunk_terms / 2, chunk_terms * 6);
         let mut df: Vec<u64> = Vec::new();
         let mut total: Vec<u64> = Vec::new();
         let mut local_to_global: Vec<Vec<u32>> = Vec::with_capacity(chunks.len());
@@ -397,7 +401,7 @@ impl Fitter {
             return Err(Error::NothingLeftAfterPruning);
         }
         // Columns in term order (UTF-8 byte order is code point order, as Python sorts strings).
-        kept.sort_unstable_by(|&a, &b| global.get(a).cmp(global.get(b)));
+        kept.par_sort_unstable_by(|&a, &b| global.get(a).cmp(global.get(b)));
         let mut column_of = vec![u32::MAX; global.len()];
         for (column, &g) in kept.iter().enumerate() {
             column_of[g as usize] = column as u32;

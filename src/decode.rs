@@ -41,18 +41,7 @@ pub fn decode(raw: RawText<'_>, errors: DecodeErrors) -> Result<Cow<'_, str>, Do
             Ok(ascii) if bytes.is_ascii() => Ok(Cow::Borrowed(ascii)),
             _ => Ok(Cow::Owned(bytes.iter().map(|&b| b as char).collect())),
         },
-        RawText::Ucs2(units) => {
-            let mut out = String::with_capacity(units.len() * 3);
-            for (position, &unit) in units.iter().enumerate() {
-                // In CPython's two-byte form every unit is a whole code point, so a surrogate here
-                // is a lone surrogate, not half of a pair.
-                match char::from_u32(unit as u32) {
-                    Some(c) => out.push(c),
-                    None => return Err(lone_surrogate(unit as u32, position)),
-                }
-            }
-            Ok(Cow::Owned(out))
-        }
+        RawText::Ucs2(units) => ucs2_to_utf8(units).map(Cow::Owned),
         RawText::Ucs4(points) => {
             let mut out = String::with_capacity(points.len() * 4);
             for (position, &point) in points.iter().enumerate() {
@@ -65,6 +54,19 @@ pub fn decode(raw: RawText<'_>, errors: DecodeErrors) -> Result<Cow<'_, str>, Do
         }
         RawText::Utf8Bytes(bytes) => decode_utf8(bytes, errors),
     }
+}
+
+/// CPython's two-byte form to UTF-8. Every unit is a whole code point below U+10000, so a
+/// surrogate here is a lone surrogate, not half of a pair.
+fn ucs2_to_utf8(units: &[u16]) -> Result<String, DocumentProblem> {
+    let mut out = String::with_capacity(units.len() * 3);
+    for (position, &unit) in units.iter().enumerate() {
+        match char::from_u32(unit as u32) {
+            Some(c) => out.push(c),
+            None => return Err(lone_surrogate(unit as u32, position)),
+        }
+    }
+    Ok(out)
 }
 
 fn decode_utf8(bytes: &[u8], errors: DecodeErrors) -> Result<Cow<'_, str>, DocumentProblem> {

@@ -19,6 +19,16 @@ pub struct Interner {
 }
 
 impl Interner {
+    /// An interner with room for `strings` strings of `bytes` bytes in all before it grows.
+    pub fn with_capacity(strings: usize, bytes: usize) -> Self {
+        Interner {
+            bytes: String::with_capacity(bytes),
+            ends: Vec::with_capacity(strings),
+            table: HashTable::with_capacity(strings),
+            hasher: FxBuildHasher,
+        }
+    }
+
     pub fn len(&self) -> usize {
         self.ends.len()
     }

@@ -199,7 +199,8 @@ def test_inverse_transform_accepts_dense_and_csc(name):
     assert isinstance(rows, list) and len(rows) == len(ALL_FOOD_DOCS)
     analyze = vec.build_analyzer()
     for doc, terms in zip(ALL_FOOD_DOCS, rows):
-        assert sorted(set(analyze(doc))) == sorted(np.asarray(terms).tolist())
+        assert isinstance(terms, np.ndarray)
+        assert sorted(set(analyze(doc))) == sorted(terms.tolist())
     for other in (X.toarray(), X.tocsc()):
         assert [sorted(r) for r in vec.inverse_transform(other)] == [sorted(r) for r in rows]
 
@@ -913,6 +914,19 @@ def test_input_filename_missing_file(tmp_path):
         textsim.CountVectorizer(input="filename").fit([str(tmp_path / "missing.txt")])
 
 
+@pytest.mark.parametrize("name", VECTORIZERS)
+def test_invalid_utf8_raises_unicode_decode_error(name):
+    # scikit-learn decodes with bytes.decode: undecodable bytes raise UnicodeDecodeError
+    bad = ["fine text".encode(), b"caf\xe9 au lait"]
+    with pytest.raises(UnicodeDecodeError):
+        sk_cls(name)().fit_transform(bad)
+    with pytest.raises(UnicodeDecodeError):
+        ts_cls(name)().fit_transform(bad)
+    for decode_error in ("ignore", "replace"):
+        assert_csr_equal(ts_cls(name)(decode_error=decode_error).fit_transform(bad),
+                         sk_cls(name)(decode_error=decode_error).fit_transform(bad), **F64)
+
+
 def test_encoding_and_decode_error():
     text = "J'ai mangé du kangourou ce midi, c'était pas très bon."
     latin1 = [text.encode("latin-1")]
@@ -970,3 +984,109 @@ def test_hashing_output_shape():
     assert X.shape == (2, 2**7)
     assert_textsim_csr(X)
     assert X[0].nnz == 0
+
+
+# ---------------------------------------------------------------------------
+# scikit-learn's warnings, tags and fitted-ness checks
+# ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "name, params, msg",
+    [
+        ("CountVectorizer", {"vocabulary": ["Pizza", "beer"]},
+         "Upper case characters found in vocabulary while 'lowercase' is True. These entries "
+         "will not be matched with any documents"),
+        ("TfidfVectorizer", {"dtype": np.int64}, "'dtype' should be used."),
+        ("CountVectorizer", {"tokenizer": module_level_tokenizer},
+         "The parameter 'token_pattern' will not be used since 'tokenizer' is not None"),
+        ("CountVectorizer", {"analyzer": "char", "stop_words": ["the"]},
+         "The parameter 'stop_words' will not be used since 'analyzer' != 'word'"),
+        ("HashingVectorizer", {"analyzer": "char_wb", "tokenizer": module_level_tokenizer,
+                               "token_pattern": None},
+         "The parameter 'tokenizer' will not be used since 'analyzer' != 'word'"),
+        ("TfidfVectorizer", {"analyzer": module_level_tokenizer, "ngram_range": (1, 2)},
+         "The parameter 'ngram_range' will not be used since 'analyzer' is callable"),
+    ],
+)
+def test_sklearn_warnings(name, params, msg):
+    for module in (sk_text, textsim):
+        with pytest.warns(UserWarning, match=re.escape(msg)):
+            getattr(module, name)(**params).fit_transform(ALL_FOOD_DOCS)
+
+
+def test_int_dtype_tfidf_gives_float64():
+    with pytest.warns(UserWarning, match="'dtype' should be used"):
+        X = textsim.TfidfVectorizer(dtype=np.int64).fit_transform(ALL_FOOD_DOCS)
+    assert X.dtype == np.float64
+
+
+@pytest.mark.parametrize("name", VECTORIZERS)
+def test_sklearn_stop_words_consistency_warning(name):
+    # scikit-learn warns when tokenizing the stop words gives tokens that are not stop words
+    msg = ("Your stop_words may be inconsistent with your preprocessing. Tokenizing the stop "
+           "words generated tokens ['and', 'll', 've'] not in stop_words.")
+    for module in (sk_text, textsim):
+        with pytest.warns(UserWarning, match=re.escape(msg)):
+            getattr(module, name)(stop_words=["you've", "you", "you'll", "AND"]).fit_transform(
+                ["hello world"])
+
+
+@pytest.mark.parametrize("name", FITTED_VOCAB)
+def test_fit_on_no_documents(name):
+    msg = "empty vocabulary; perhaps the documents only contain stop words"
+    with pytest.raises(ValueError, match=re.escape(msg)):
+        ts_cls(name)().fit([])
+
+
+@pytest.mark.parametrize("name", ALL_CLASSES)
+def test_sklearn_tags_and_check_is_fitted(name):
+    utils = pytest.importorskip("sklearn.utils")
+    validation = pytest.importorskip("sklearn.utils.validation")
+    exceptions = pytest.importorskip("sklearn.exceptions")
+    est = ts_cls(name)()
+    tags = utils.get_tags(est)
+    assert tags.requires_fit is (name != "HashingVectorizer")
+    assert tags.input_tags.string is (name != "TfidfTransformer")
+    if name == "HashingVectorizer":
+        return
+    with pytest.raises(exceptions.NotFittedError):
+        validation.check_is_fitted(est)
+    validation.check_is_fitted(fitted(name))
+
+
+@pytest.mark.parametrize("name", ALL_CLASSES)
+def test_no_set_output_and_no_n_features_in(name):
+    est = ts_cls(name)()
+    assert not hasattr(est, "set_output")
+    if name != "TfidfTransformer":
+        est.fit(ALL_FOOD_DOCS)
+        assert not hasattr(est, "n_features_in_")
+
+
+def test_tfidf_transformer_transform_copy_argument():
+    X = sk_text.CountVectorizer().fit_transform(ALL_FOOD_DOCS).astype(np.float64)
+    before = X.copy()
+    tr = textsim.TfidfTransformer().fit(X)
+    Y = tr.transform(X, copy=True)
+    assert (X != before).nnz == 0
+    assert_csr_equal(Y, sk_text.TfidfTransformer().fit(X).transform(X), **F64)
+
+
+def test_pickle_keeps_a_set_idf():
+    vec = textsim.TfidfVectorizer().fit(ALL_FOOD_DOCS)
+    vec.idf_ = np.linspace(1.0, 2.0, len(vec.vocabulary_))
+    copy = pickle.loads(pickle.dumps(vec))
+    assert_array_equal(copy.idf_, vec.idf_)
+    exactly_equal(copy.transform(ALL_FOOD_DOCS), vec.transform(ALL_FOOD_DOCS))
+
+
+@pytest.mark.parametrize("params", [{"tokenizer": module_level_tokenizer, "token_pattern": None},
+                                    {"analyzer": module_level_tokenizer},
+                                    {"preprocessor": str.upper}],
+                         ids=["tokenizer", "analyzer", "preprocessor"])
+def test_save_refuses_python_callables(tmp_path, params):
+    # the saved format holds no code: a model with a Python callable cannot be saved
+    est = textsim.CountVectorizer(**params).fit(ALL_FOOD_DOCS)
+    with pytest.raises(ValueError):
+        est.save(tmp_path / "model")

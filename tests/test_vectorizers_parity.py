@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import itertools
 import re
+import unicodedata
 
 import numpy as np
 import pytest
@@ -711,3 +712,71 @@ def test_cyrillic_equals_sklearn():
     X = ts.fit_transform([document])
     assert X.shape == (1, 12)
     assert ts.vocabulary_ == sk_text.CountVectorizer().fit([document]).vocabulary_
+
+
+# ---------------------------------------------------------------------------
+# edges: float document-frequency thresholds, Python's whitespace, case mapping
+# ---------------------------------------------------------------------------
+
+
+def staircase(n: int) -> list[str]:
+    """n documents in which term tK occurs in exactly K documents (K = 1..n)."""
+    return [" ".join(f"t{k}" for k in range(1, n + 1) if i < k) for i in range(n)]
+
+
+@pytest.mark.parametrize("n", [3, 7, 10, 30, 49, 100])
+@pytest.mark.parametrize("kind", ["min_df", "max_df"])
+def test_float_df_thresholds_round_like_sklearn(n, kind):
+    # max_df * n and min_df * n are compared as floats (0.1 * 30 = 3.0000000000000004 drops
+    # the terms in exactly 3 documents): the same vocabulary or the same error as scikit-learn
+    docs = staircase(n)
+    for fraction in (0.01, 0.07, 0.1, 0.2, 0.29, 0.3, 1 / 3, 0.35, 0.49, 0.5, 0.57, 0.58,
+                     0.6, 0.7, 0.9, 0.99, 1.0):
+        params = {kind: fraction}
+        try:
+            expected = sk_text.CountVectorizer(**params).fit(docs).vocabulary_
+        except ValueError as exc:
+            with pytest.raises(ValueError, match=re.escape(str(exc))):
+                textsim.CountVectorizer(**params).fit(docs)
+            continue
+        assert textsim.CountVectorizer(**params).fit(docs).vocabulary_ == expected, params
+
+
+PYTHON_WHITESPACE = [chr(c) for c in range(0x110000) if chr(c).isspace()]
+
+
+@pytest.mark.parametrize("analyzer", ["char", "char_wb"])
+@pytest.mark.parametrize("ngram_range", [(1, 1), (1, 3), (2, 4)])
+def test_char_ngrams_use_pythons_whitespace(analyzer, ngram_range):
+    # scikit-learn collapses runs of \s (str.isspace: includes \x1c-\x1f, \x85, NBSP, ...)
+    # and char_wb splits words on them. Without normalization every one of them is compared;
+    # U+2000/U+2001 are NFC-normalized to U+2002/U+2003, so the default is compared on NFC text.
+    docs = [f"ab{c}cd{c}{c}ef {c} g{c}" for c in PYTHON_WHITESPACE]
+    docs += ["tab\t\tsp  nl\n\n", "x\x1cy z\x1d\x1ew", "  leading and trailing  "]
+    params = {"analyzer": analyzer, "ngram_range": ngram_range}
+    sk = sk_text.CountVectorizer(**params)
+    ts = textsim.CountVectorizer(unicode_normalization=None, **params)
+    assert_csr_equal(ts.fit_transform(docs), sk.fit_transform(docs))
+    assert ts.vocabulary_ == sk.vocabulary_
+    nfc_docs = [unicodedata.normalize("NFC", d) for d in docs]
+    ts = textsim.CountVectorizer(**params)
+    assert_csr_equal(ts.fit_transform(nfc_docs), sk.fit_transform(nfc_docs))
+    analyzer_ts, analyzer_sk = ts.build_analyzer(), sk.build_analyzer()
+    for doc in nfc_docs:
+        assert list(analyzer_ts(doc)) == analyzer_sk(doc), repr(doc)
+
+
+@pytest.mark.parametrize("analyzer", ["char", "char_wb", "word"])
+def test_case_mapping_like_python(analyzer):
+    # final sigma, dotted capital I (lowercases to i + U+0307), sharp s, ligatures, Cherokee
+    docs = ["ΟΔΟΣ ΣΟΦΟΣ Σ. ΑΣ ΣΑ", "İstanbul İZMİR", "STRASSE Straße ß ẞ", "ǅemal ǄEMAL",
+            "ꭰꭱ ᎠᎡ Ꭰ", "ΜΆΘΗΣΗ ΆΛΦΑ"]
+    docs = [unicodedata.normalize("NFC", d) for d in docs]
+    if analyzer == "word":
+        # lower-cased 'İ' carries a combining dot: a word character in textsim only
+        docs = [d for d in docs if "İ" not in d and "Ά" not in d]
+    params = {"analyzer": analyzer, "ngram_range": (1, 2)}
+    ts = textsim.CountVectorizer(**params)
+    sk = sk_text.CountVectorizer(**params)
+    assert_csr_equal(ts.fit_transform(docs), sk.fit_transform(docs))
+    assert ts.vocabulary_ == sk.vocabulary_
