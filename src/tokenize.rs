@@ -266,32 +266,43 @@ fn word_runs(text: &str, spans: &mut Vec<Span>) {
     };
     let bytes = text.as_bytes();
     let table = chars::Table::get();
-    let mut i = 0;
-    let mut run_start = 0;
-    let mut run_chars = 0usize;
-    while i < bytes.len() {
+    // Whether the character at `i` is a word character, and its length in bytes.
+    let word_at = |i: usize| -> (bool, usize) {
         let b = bytes[i];
-        let (is_word, len) = if b < 0x80 {
+        if b < 0x80 {
             (ASCII_WORD[b as usize], 1)
         } else {
             let (code, len) = chars::decode_code_at(text, i);
             (table.flags(code) & chars::WORD != 0, len)
-        };
-        if is_word {
-            if run_chars == 0 {
-                run_start = i;
-            }
-            run_chars += 1;
-        } else {
-            if run_chars >= 2 {
-                spans.push((run_start, i));
-            }
-            run_chars = 0;
         }
-        i += len;
-    }
-    if run_chars >= 2 {
-        spans.push((run_start, bytes.len()));
+    };
+    let mut i = 0;
+    // Two tight loops, one over the gap between words and one over a word, rather than one
+    // loop that carries the state: the branches then follow the text's own rhythm.
+    while i < bytes.len() {
+        loop {
+            let (is_word, len) = word_at(i);
+            if is_word {
+                break;
+            }
+            i += len;
+            if i >= bytes.len() {
+                return;
+            }
+        }
+        let start = i;
+        let mut characters = 0usize;
+        while i < bytes.len() {
+            let (is_word, len) = word_at(i);
+            if !is_word {
+                break;
+            }
+            i += len;
+            characters += 1;
+        }
+        if characters >= 2 {
+            spans.push((start, i));
+        }
     }
 }
 

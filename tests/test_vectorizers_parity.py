@@ -19,7 +19,6 @@ import unicodedata
 
 import numpy as np
 import pytest
-import scipy.sparse as sp
 import textsim
 from conftest import ALL_FOOD_DOCS, JUNK_FOOD_DOCS, NOTJUNK_FOOD_DOCS, assert_csr_equal
 from numpy.testing import assert_allclose, assert_array_equal
@@ -333,7 +332,7 @@ FOOD_VOCAB_BIGRAMS = ["the pizza", "pizza", "beer copyright", "never seen", "the
 )
 def test_fixed_vocabulary_equals_sklearn(cls_name, params):
     corpus = ("food", list(ALL_FOOD_DOCS), FOOD_NEW_DOCS, True)
-    ts_est, sk_est = check_against_sklearn(cls_name, params, corpus)
+    ts_est, _ = check_against_sklearn(cls_name, params, corpus)
     assert ts_est.fixed_vocabulary_ is True
     vocabulary = params["vocabulary"]
     expected = (
@@ -383,7 +382,7 @@ def test_fixed_vocabulary_from_a_fitted_vocabulary():
 
 def expected_top_terms(corpus, params: dict, k: int) -> list[str]:
     """textsim's rule from scikit-learn's unpruned counts: count desc, then term asc."""
-    name, fit_docs, _, direct = corpus
+    _, fit_docs, _, direct = corpus
     unpruned = {
         key: value
         for key, value in params.items()
@@ -675,7 +674,7 @@ def test_callable_analyzer_tokenizer_preprocessor_equal_sklearn(cls_name):
 
     def bigrams(s):
         w = s.split()
-        return [" ".join(p) for p in zip(w, w[1:])]
+        return [" ".join(p) for p in itertools.pairwise(w)]
 
     for params in (
         {"tokenizer": split, "token_pattern": None},

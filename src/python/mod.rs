@@ -671,16 +671,31 @@ fn csr_for_python<'py>(
     )
 }
 
+/// `weight::apply` on the thread pool for `n_jobs`, without the lock.
+fn weigh<T: weight::Real, P: weight::Index, I: weight::Index>(
+    py: Python<'_>,
+    n_jobs: Option<usize>,
+    indptr: &[P],
+    indices: &[I],
+    data: &mut [T],
+    weighting: Weighting<'_>,
+) -> PyResult<()> {
+    detached(py, n_jobs, || {
+        weight::apply(indptr, indices, data, weighting)
+            .map_err(|message| Error::Parameter { name: "X", message })
+    })
+}
+
 /// Counts as values of `value_type`, weighted by `weighting` when they are floating point.
 fn weighted_values<'py>(
     py: Python<'py>,
+    n_jobs: Option<usize>,
     counts: &count::Counts,
     value_type: ValueType,
     weighting: Weighting<'_>,
 ) -> PyResult<Bound<'py, PyAny>> {
     let binary = weighting.binary;
     let as_int = |n: u32| if binary { 1 } else { n };
-    let weigh = |error: String| textsim_error(py, "TextsimError", error);
     Ok(match value_type {
         ValueType::I32 => PyArray1::from_vec(
             py,
@@ -694,14 +709,26 @@ fn weighted_values<'py>(
         .into_any(),
         ValueType::F32 => {
             let mut data: Vec<f32> = counts.counts.iter().map(|&n| n as f32).collect();
-            py.detach(|| weight::apply(&counts.indptr, &counts.columns, &mut data, weighting))
-                .map_err(weigh)?;
+            weigh(
+                py,
+                n_jobs,
+                &counts.indptr,
+                &counts.columns,
+                &mut data,
+                weighting,
+            )?;
             PyArray1::from_vec(py, data).into_any()
         }
         ValueType::F64 => {
             let mut data: Vec<f64> = counts.counts.iter().map(|&n| n as f64).collect();
-            py.detach(|| weight::apply(&counts.indptr, &counts.columns, &mut data, weighting))
-                .map_err(weigh)?;
+            weigh(
+                py,
+                n_jobs,
+                &counts.indptr,
+                &counts.columns,
+                &mut data,
+                weighting,
+            )?;
             PyArray1::from_vec(py, data).into_any()
         }
     })
@@ -739,6 +766,7 @@ fn document_bound(name: &'static str, value: &Bound<'_, PyAny>) -> PyResult<Docu
 /// with `tfidf` settings the matrix is weighted, otherwise it holds counts.
 fn fitted_for_python<'py>(
     py: Python<'py>,
+    n_jobs: Option<usize>,
     vocabulary: Vocabulary,
     counts: count::Counts,
     binary: bool,
@@ -765,7 +793,7 @@ fn fitted_for_python<'py>(
         }
     }
     weighting.idf = idf.as_deref();
-    let data = weighted_values(py, &counts, value_type, weighting)?;
+    let data = weighted_values(py, n_jobs, &counts, value_type, weighting)?;
     let n_columns = counts.n_columns;
     let count::Counts {
         indptr, columns, ..
@@ -847,7 +875,7 @@ impl PyFitter {
             .ok_or_else(|| textsim_error(py, "TextsimError", "this fit is finished".into()))?;
         let n_jobs = self.analyzer.get().n_jobs;
         let (vocabulary, counts) = detached(py, n_jobs, || fitter.finish(options))?;
-        fitted_for_python(py, vocabulary, counts, binary, value_type, tfidf)
+        fitted_for_python(py, n_jobs, vocabulary, counts, binary, value_type, tfidf)
     }
 }
 
@@ -1003,7 +1031,15 @@ impl PyAnalyzer {
         let corpus = Corpus::new(docs, analyzed)?;
         let (vocabulary, counts) =
             self.with_source(py, &corpus, |source| count::fit(source, options))?;
-        fitted_for_python(py, vocabulary, counts, binary, value_type, tfidf)
+        fitted_for_python(
+            py,
+            self.n_jobs,
+            vocabulary,
+            counts,
+            binary,
+            value_type,
+            tfidf,
+        )
     }
 
     /// Counts (and, with `tfidf`, weights) the documents with a fitted vocabulary.
@@ -1050,7 +1086,7 @@ impl PyAnalyzer {
                 weighting.idf = Some(idf_view);
             }
         }
-        let data = weighted_values(py, &counts, value_type, weighting)?;
+        let data = weighted_values(py, self.n_jobs, &counts, value_type, weighting)?;
         let n_columns = counts.n_columns;
         let count::Counts {
             indptr, columns, ..
@@ -1092,7 +1128,6 @@ impl PyAnalyzer {
             norm,
             ..Weighting::default()
         };
-        let weigh = |error: String| textsim_error(py, "TextsimError", error);
         let hashing::Hashed {
             indptr,
             columns,
@@ -1101,14 +1136,12 @@ impl PyAnalyzer {
         let data = match value_type {
             ValueType::F32 => {
                 let mut data: Vec<f32> = values.iter().map(|&v| v as f32).collect();
-                py.detach(|| weight::apply(&indptr, &columns, &mut data, weighting))
-                    .map_err(weigh)?;
+                weigh(py, self.n_jobs, &indptr, &columns, &mut data, weighting)?;
                 PyArray1::from_vec(py, data).into_any()
             }
             _ => {
                 let mut data = values;
-                py.detach(|| weight::apply(&indptr, &columns, &mut data, weighting))
-                    .map_err(weigh)?;
+                weigh(py, self.n_jobs, &indptr, &columns, &mut data, weighting)?;
                 PyArray1::from_vec(py, data).into_any()
             }
         };
@@ -1149,8 +1182,7 @@ fn weigh_csr(
                 indices.as_slice()?,
                 indptr.as_slice()?,
             );
-            py.detach(|| weight::apply(indptr, indices, data, weighting))
-                .map_err(|e| textsim_error(py, "TextsimError", e))
+            weigh(py, None, indptr, indices, data, weighting)
         }};
     }
     let float64 = data.cast::<PyArray1<f64>>().is_ok();
