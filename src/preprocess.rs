@@ -144,12 +144,48 @@ pub fn normalize_and_map(
     };
     let mut writer = LazyWriter::new(text);
     let mut scratch = Scratch::default();
-    for_each_piece(text, form, |piece| {
-        // Most pieces need nothing: decide that here, inlined into the scanning loop.
-        if piece.changes || piece.flags & (rules.mask | rules.vowels) != 0 {
-            rules.rewrite(text, piece, &mut writer, &mut scratch);
+    // Mostly-ASCII text (English with the odd '£' or 'é') goes stretch by stretch: ASCII
+    // stretches need at most ASCII lowercasing, done in bulk; the rest goes piece by piece. A
+    // non-ASCII stretch starts at the ASCII character before it, which a combining mark may
+    // belong to, and ends before an ASCII character (a place normalization can cut at).
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let non_ascii = bytes[i..]
+            .iter()
+            .position(|&b| b >= 0x80)
+            .map_or(bytes.len(), |p| i + p);
+        let ascii_end = if non_ascii < bytes.len() && non_ascii > i {
+            non_ascii - 1
+        } else {
+            non_ascii
+        };
+        if maps.lowercase && bytes[i..ascii_end].iter().any(u8::is_ascii_uppercase) {
+            let out = writer.change_at(i);
+            out.extend(
+                bytes[i..ascii_end]
+                    .iter()
+                    .map(|b| b.to_ascii_lowercase() as char),
+            );
+            writer.skip_to(ascii_end);
         }
-    });
+        if ascii_end >= bytes.len() {
+            break;
+        }
+        let end = bytes[non_ascii..]
+            .iter()
+            .position(|&b| b < 0x80)
+            .map_or(bytes.len(), |p| non_ascii + p);
+        for_each_piece(&text[ascii_end..end], form, |mut piece| {
+            // Most pieces need nothing: decide that here, inlined into the scanning loop.
+            if piece.changes || piece.flags & (rules.mask | rules.vowels) != 0 {
+                piece.start += ascii_end;
+                piece.end += ascii_end;
+                rules.rewrite(text, piece, &mut writer, &mut scratch);
+            }
+        });
+        i = end;
+    }
     writer.finish()
 }
 

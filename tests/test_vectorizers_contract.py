@@ -1147,3 +1147,21 @@ def test_tfidf_weighting_params_take_effect_at_the_next_fit(change):
     (ts_set, ts_refit), (sk_set, sk_refit) = results
     assert_csr_equal(ts_set, sk_set, **F64)
     assert_csr_equal(ts_refit, sk_refit, **F64)
+
+
+@pytest.mark.parametrize(
+    "change",
+    [{"norm": "l1"}, {"norm": None}, {"sublinear_tf": True}, {"smooth_idf": False},
+     {"use_idf": False}],
+    ids=lambda c: ",".join(f"{k}={v}" for k, v in c.items()),
+)
+def test_tfidf_transformer_params_changed_after_fit_like_sklearn(change):
+    # scikit-learn's TfidfTransformer reads norm/sublinear_tf at transform time and applies
+    # a fitted idf_ whenever it has one (even after set_params(use_idf=False))
+    X = sk_text.CountVectorizer().fit_transform(ALL_FOOD_DOCS)
+    results = []
+    for module in (textsim, sk_text):
+        tr = module.TfidfTransformer().fit(X)
+        tr.set_params(**change)
+        results.append(tr.transform(X))
+    assert_csr_equal(results[0], results[1], **F64)

@@ -11,6 +11,7 @@ and virama); textsim keeps them whole, and is scikit-learn's tokenizer everywher
 from textsim import datasets
 from textsim._core import __version__
 from textsim._exceptions import (
+    DocumentDecodeError,
     DocumentError,
     DocumentTypeError,
     NotFittedError,
@@ -40,6 +41,7 @@ def load(path):  # type: ignore[no-untyped-def]
 
 __all__ = [
     "CountVectorizer",
+    "DocumentDecodeError",
     "DocumentError",
     "DocumentTypeError",
     "HashingVectorizer",

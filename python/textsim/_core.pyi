@@ -9,6 +9,7 @@ import numpy.typing as npt
 
 __all__ = [
     "AnalyzerCore",
+    "FitterCore",
     "TokenizerCore",
     "VocabularyCore",
     "sentences",
@@ -89,6 +90,21 @@ class AnalyzerCore:
         norm: str | None,
         dtype: str,
     ) -> _Matrix: ...
+
+@final
+class FitterCore:
+    def __new__(cls, analyzer: AnalyzerCore) -> FitterCore: ...
+    def add(self, docs: Any, *, analyzed: bool) -> None: ...
+    def finish(
+        self,
+        *,
+        min_df: float,
+        max_df: float,
+        max_features: int | None,
+        binary: bool,
+        dtype: str,
+        tfidf: tuple[bool, bool, bool, str | None] | None,
+    ) -> tuple[VocabularyCore, npt.NDArray[np.int64], npt.NDArray[np.float64] | None, _Matrix]: ...
 
 def weigh_csr(
     data: npt.NDArray[Any],

@@ -32,8 +32,11 @@ def as_documents(raw: Any, input: str, encoding: str, decode_error: str) -> Any:
     else:
         tolist = getattr(raw, "tolist", None)
         docs = tolist() if callable(tolist) else list(raw)
-    if codecs.lookup(encoding).name != "utf-8":
-        docs = [d.decode(encoding, decode_error) if isinstance(d, bytes) else d for d in docs]
+    if encoding.lower().replace("_", "-") not in ("utf-8", "utf8") and any(
+        isinstance(d, bytes) for d in docs
+    ):
+        if codecs.lookup(encoding).name != "utf-8":
+            docs = [d.decode(encoding, decode_error) if isinstance(d, bytes) else d for d in docs]
     return docs
 
 

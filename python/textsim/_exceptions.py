@@ -8,6 +8,7 @@ textsim raises on purpose.
 from __future__ import annotations
 
 __all__ = [
+    "DocumentDecodeError",
     "DocumentError",
     "NotFittedError",
     "VocabularyError",
@@ -24,6 +25,28 @@ class TextsimError(Exception):
 
 class DocumentError(TextsimError, ValueError):
     """A document that cannot be read: NaN, lone surrogates, bytes that do not decode."""
+
+
+class DocumentDecodeError(DocumentError, UnicodeDecodeError):
+    """Bytes that are not valid in the document's encoding, with ``decode_error="strict"``.
+
+    Also a ``UnicodeDecodeError`` (what scikit-learn raises), whose ``object`` holds the bytes
+    that failed to decode and ``start``/``end`` their place in it; the message names the
+    document and the offset in it.
+    """
+
+    def __init__(self, message: str, encoding: str, data: bytes, start: int, end: int, reason: str):
+        UnicodeDecodeError.__init__(self, encoding, data, start, end, reason)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+    def __reduce__(self):  # type: ignore[no-untyped-def]
+        return (
+            type(self),
+            (self.message, self.encoding, self.object, self.start, self.end, self.reason),
+        )
 
 
 class DocumentTypeError(TextsimError, TypeError):

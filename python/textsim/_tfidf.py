@@ -84,7 +84,7 @@ class TfidfTransformer(TextsimEstimator):
             )
         self._validate()
         X = self._as_csr(X, copy=copy)
-        if hasattr(self, "idf_") and self.use_idf and len(self.idf_) != X.shape[1]:
+        if hasattr(self, "idf_") and len(self.idf_) != X.shape[1]:
             raise ValueError(
                 f"X has {X.shape[1]} features, but the idf has {len(self.idf_)} values."
             )
@@ -93,7 +93,8 @@ class TfidfTransformer(TextsimEstimator):
                 f"X has {X.shape[1]} features, but TfidfTransformer is expecting "
                 f"{self.n_features_in_} features as input."
             )
-        idf = np.asarray(self.idf_, dtype=np.float64) if self.use_idf and hasattr(self, "idf_") else None
+        # Like scikit-learn: a fitted idf is applied, whatever use_idf says now.
+        idf = np.asarray(self.idf_, dtype=np.float64) if hasattr(self, "idf_") else None
         _core.weigh_csr(
             X.data, X.indices, X.indptr, idf=idf, sublinear_tf=bool(self.sublinear_tf), norm=self.norm
         )

@@ -117,7 +117,9 @@ class Tokenizer:
         try:
             self._utf8 = codecs.lookup(self.encoding).name == "utf-8"
         except (LookupError, TypeError):
-            raise ParameterError(f"encoding: unknown encoding {self.encoding!r}") from None
+            # As in scikit-learn, an unknown encoding matters only when a bytes document has to
+            # be decoded with it (bytes.decode then raises LookupError).
+            self._utf8 = False
         stop_words = self.stop_words
         if isinstance(stop_words, str):
             _choice("stop_words", stop_words, ("english", "bengali"))

@@ -149,6 +149,32 @@ class _VectorizerMixin(TextsimEstimator):
             return None
         return frozenset(stop)
 
+    def _check_stop_words_consistency(self) -> None:
+        """scikit-learn's warning when preprocessing and tokenizing the stop words gives tokens
+        that are not stop words (they could never be removed). Checked once per list."""
+        if self.stop_words is None or self.analyzer != "word":
+            return
+        if id(self.stop_words) == self.__dict__.get("_stop_words_id"):
+            return
+        self._stop_words_id = id(self.stop_words)
+        stop_words = self.get_stop_words()
+        try:
+            preprocess = self.build_preprocessor()
+            tokenize = self.build_tokenizer()
+            inconsistent = {
+                token
+                for word in stop_words or ()
+                for token in tokenize(preprocess(word))
+                if token not in stop_words
+            }
+        except Exception:
+            return
+        if inconsistent:
+            warnings.warn(
+                "Your stop_words may be inconsistent with your preprocessing. Tokenizing the stop "
+                f"words generated tokens {sorted(inconsistent)!r} not in stop_words."
+            )
+
     def build_analyzer(self) -> Callable[[Any], list[str]]:
         """The whole analysis: document -> list of features."""
         if callable(self.analyzer):
@@ -157,6 +183,7 @@ class _VectorizerMixin(TextsimEstimator):
         if self.analyzer not in ("word", "char", "char_wb"):
             raise ValueError(f"{self.analyzer} is not a valid tokenization scheme/analyzer")
         self._validate_ngram_range()
+        self._check_stop_words_consistency()
         if not self._uses_python():
             core = self._analyzer_core()
             return lambda doc: core.analyze(self.decode(doc))
@@ -260,6 +287,7 @@ class _VectorizerMixin(TextsimEstimator):
         """The documents for the core: raw (analyzed in Rust) or lists of features."""
         if isinstance(raw_documents, str):
             raise ValueError(_NOT_ITERABLE)
+        self._check_stop_words_consistency()
         if self._uses_python():
             analyze = self.build_analyzer()
             return [list(analyze(doc)) for doc in raw_documents], True
@@ -447,7 +475,7 @@ class CountVectorizer(_VectorizerMixin):
                 )
             return self._transform(raw_documents, tfidf=None), None
         for name, value, low_ok in (("max_df", self.max_df, True), ("min_df", self.min_df, True)):
-            if isinstance(value, bool) or not isinstance(value, numbers.Real):
+            if not isinstance(value, numbers.Real):
                 raise ParameterError(
                     f"The '{name}' parameter of {type(self).__name__} must be a float in the "
                     f"range [0.0, 1.0] or an int in the range [1, inf). Got {value!r} instead."
@@ -523,7 +551,7 @@ class CountVectorizer(_VectorizerMixin):
         """The terms of each row's non-zero entries."""
         self._check_vocabulary()
         terms = self.get_feature_names_out()
-        inverse = np.asarray(terms)
+        inverse = np.array(list(terms))
         if sp.issparse(X):
             X = sp.csr_matrix(X)
             return [inverse[X[i, :].nonzero()[-1]].ravel() for i in range(X.shape[0])]
@@ -669,11 +697,13 @@ class TfidfVectorizer(CountVectorizer):
                 raise NotFittedError("The TF-IDF vectorizer is not fitted")
             # Without idf the vocabulary is all the fitted state (a loaded model, say).
             self._tfidf = self._transformer()
-        idf = self._tfidf.__dict__.get("idf_") if self.use_idf else None
+        # The weighting chosen at fit time holds until the next fit, as in scikit-learn.
+        fitted = self._tfidf
+        idf = fitted.__dict__.get("idf_")
         settings = (
             None if idf is None else np.asarray(idf, dtype=np.float64),
-            bool(self.sublinear_tf),
-            self.norm,
+            bool(fitted.sublinear_tf),
+            fitted.norm,
         )
         return self._transform(raw_documents, tfidf=settings)
 

@@ -47,6 +47,29 @@ fn textsim_error(py: Python<'_>, class: &str, message: String) -> PyErr {
 }
 
 fn to_py_err(py: Python<'_>, error: Error) -> PyErr {
+    if let Error::Document {
+        problem: DocumentProblem::InvalidUtf8 { bytes, .. },
+        ..
+    } = &error
+    {
+        // Also a UnicodeDecodeError, as scikit-learn raises.
+        let args = (
+            error.to_string(),
+            "utf-8",
+            PyBytes::new(py, bytes),
+            0usize,
+            bytes.len(),
+            "invalid UTF-8",
+        );
+        return match py
+            .import("textsim._exceptions")
+            .and_then(|module| module.getattr("DocumentDecodeError"))
+            .and_then(|class| class.call1(args))
+        {
+            Ok(exception) => PyErr::from_value(exception),
+            Err(error) => error,
+        };
+    }
     let class = match &error {
         Error::Document { .. } => "DocumentError",
         Error::TokenPattern { .. } | Error::TooManyCaptureGroups { .. } => "TokenPatternError",
