@@ -144,11 +144,24 @@ pub fn normalize_and_map(
     };
     let mut writer = LazyWriter::new(text);
     let mut scratch = Scratch::default();
+    let bytes = text.as_bytes();
     // Mostly-ASCII text (English with the odd '£' or 'é') goes stretch by stretch: ASCII
     // stretches need at most ASCII lowercasing, done in bulk; the rest goes piece by piece. A
     // non-ASCII stretch starts at the ASCII character before it, which a combining mark may
-    // belong to, and ends before an ASCII character (a place normalization can cut at).
-    let bytes = text.as_bytes();
+    // belong to, and ends before an ASCII character (a place normalization can cut at). Text
+    // in other scripts has a space every few letters, and is better done in one go.
+    // Judged from the start of the text, which is cheaper than counting all of it.
+    let sample = &bytes[..bytes.len().min(1024)];
+    let non_ascii_bytes = sample.iter().filter(|&&b| b >= 0x80).count();
+    if non_ascii_bytes * 8 > sample.len() {
+        for_each_piece(text, form, |piece| {
+            // Most pieces need nothing: decide that here, inlined into the scanning loop.
+            if piece.changes || piece.flags & (rules.mask | rules.vowels) != 0 {
+                rules.rewrite(text, piece, &mut writer, &mut scratch);
+            }
+        });
+        return writer.finish();
+    }
     let mut i = 0;
     while i < bytes.len() {
         let non_ascii = bytes[i..]
