@@ -16,6 +16,7 @@ pub mod normalize;
 pub mod parallel;
 pub mod preprocess;
 pub mod sentences;
+pub mod similarity;
 pub mod stop_words;
 pub mod tokenize;
 pub mod weight;

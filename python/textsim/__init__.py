@@ -20,6 +20,7 @@ from textsim._exceptions import (
     TokenPatternError,
     VocabularyError,
 )
+from textsim._similarity import cosine_similarity, most_similar, near_duplicates, similar_pairs
 from textsim._tfidf import TfidfTransformer
 from textsim._tokenizer import Tokenizer, sentences, tokenize
 from textsim._vectorizers import CountVectorizer, HashingVectorizer, TfidfVectorizer
@@ -53,6 +54,10 @@ __all__ = [
     "TokenPatternError",
     "Tokenizer",
     "VocabularyError",
+    "cosine_similarity",
+    "most_similar",
+    "near_duplicates",
+    "similar_pairs",
     "__version__",
     "datasets",
     "load",

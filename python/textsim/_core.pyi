@@ -14,6 +14,9 @@ __all__ = [
     "VocabularyCore",
     "sentences",
     "weigh_csr",
+    "most_similar",
+    "similar_pairs",
+    "connected_components",
     "__version__",
 ]
 __version__: str
@@ -115,4 +118,21 @@ def weigh_csr(
     sublinear_tf: bool,
     norm: str | None,
 ) -> None: ...
+_CsrParts: TypeAlias = tuple[npt.NDArray[Any], npt.NDArray[Any], npt.NDArray[Any], tuple[int, int]]
+
+def most_similar(
+    x: _CsrParts,
+    y: _CsrParts,
+    *,
+    k: int,
+    min_score: float | None,
+    exclude_self: bool,
+    n_jobs: int | None,
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]: ...
+def similar_pairs(
+    x: _CsrParts, y: _CsrParts, *, min_score: float | None, upper_only: bool, n_jobs: int | None
+) -> _Matrix: ...
+def connected_components(
+    n: int, indptr: npt.NDArray[np.int64], indices: npt.NDArray[np.int64]
+) -> npt.NDArray[np.int64]: ...
 def sentences(text: str) -> list[str]: ...

@@ -25,6 +25,7 @@ use crate::error::{DocumentProblem, Error};
 use crate::hashing;
 use crate::normalize::NormalizationForm;
 use crate::preprocess::Preprocessor;
+use crate::similarity::{self, CsrView, Threshold};
 use crate::tokenize::{Segmentation, StopWords, Tokenizer, TokenizerOptions};
 use crate::weight::{self, Norm, Weighting};
 use crate::StripAccents;
@@ -1218,6 +1219,157 @@ fn weigh_csr(
     }
 }
 
+// ---------------------------------------------------------------------------------------------
+// Similarity.
+
+/// `(indices, scores)` of `most_similar`.
+type Neighbours<'py> = (Bound<'py, PyArray1<i64>>, Bound<'py, PyArray1<f64>>);
+
+/// `(data, indices, indptr, (n_rows, n_columns))` of a scipy CSR matrix, as Python passes it.
+type CsrParts<'py> = (
+    Bound<'py, PyAny>,
+    Bound<'py, PyAny>,
+    Bound<'py, PyAny>,
+    (usize, usize),
+);
+
+/// Runs `$body` with `$x` and `$y` as `CsrView`s of the right element and index types (Python
+/// gives both matrices the same ones: float32 or float64 data, int32 or int64 indices).
+macro_rules! with_csr_views {
+    ($py:expr, $x:expr, $y:expr, |$xv:ident, $yv:ident| $body:expr) => {{
+        let float64 = $x.0.cast::<PyArray1<f64>>().is_ok();
+        let index64 = $x.1.cast::<PyArray1<i64>>().is_ok();
+        macro_rules! run {
+            ($t:ty, $i:ty) => {{
+                let xd = $x.0.cast::<PyArray1<$t>>()?.readonly();
+                let xi = $x.1.cast::<PyArray1<$i>>()?.readonly();
+                let xp = $x.2.cast::<PyArray1<$i>>()?.readonly();
+                let $xv = CsrView {
+                    n_rows: $x.3 .0,
+                    n_columns: $x.3 .1,
+                    indptr: xp.as_slice()?,
+                    indices: xi.as_slice()?,
+                    data: xd.as_slice()?,
+                };
+                let yd = $y.0.cast::<PyArray1<$t>>()?.readonly();
+                let yi = $y.1.cast::<PyArray1<$i>>()?.readonly();
+                let yp = $y.2.cast::<PyArray1<$i>>()?.readonly();
+                let $yv = CsrView {
+                    n_rows: $y.3 .0,
+                    n_columns: $y.3 .1,
+                    indptr: yp.as_slice()?,
+                    indices: yi.as_slice()?,
+                    data: yd.as_slice()?,
+                };
+                for view_check in [$xv.validate(), $yv.validate()] {
+                    view_check.map_err(|message| {
+                        to_py_err($py, Error::Parameter { name: "X", message })
+                    })?;
+                }
+                $body
+            }};
+        }
+        match (float64, index64) {
+            (true, false) => run!(f64, i32),
+            (true, true) => run!(f64, i64),
+            (false, false) => run!(f32, i32),
+            (false, true) => run!(f32, i64),
+        }
+    }};
+}
+
+fn threshold_of(min_score: Option<f64>) -> Threshold {
+    min_score.map_or(Threshold::Positive, Threshold::AtLeast)
+}
+
+/// For each row of X, its `k` most similar rows of Y (of X itself, excluding the row, when
+/// `exclude_self`): `(indices, scores)` flat, `n_rows * k` long.
+#[pyfunction]
+#[pyo3(signature = (x, y, *, k, min_score, exclude_self, n_jobs))]
+fn most_similar<'py>(
+    py: Python<'py>,
+    x: CsrParts<'py>,
+    y: CsrParts<'py>,
+    k: usize,
+    min_score: Option<f64>,
+    exclude_self: bool,
+    n_jobs: Option<usize>,
+) -> PyResult<Neighbours<'py>> {
+    let (indices, scores) = with_csr_views!(py, x, y, |xv, yv| {
+        detached(py, n_jobs, || {
+            let columns = similarity::NormalizedColumns::new(&yv);
+            Ok(similarity::most_similar(
+                &xv,
+                &columns,
+                k,
+                threshold_of(min_score),
+                exclude_self,
+            ))
+        })?
+    });
+    Ok((
+        PyArray1::from_vec(py, indices),
+        PyArray1::from_vec(py, scores),
+    ))
+}
+
+/// Every pair of rows (row of X, row of Y) that share a term and whose cosine passes
+/// `min_score` (None: every such pair), as CSR parts; with `upper_only`, only pairs i < j.
+#[pyfunction]
+#[pyo3(signature = (x, y, *, min_score, upper_only, n_jobs))]
+fn similar_pairs<'py>(
+    py: Python<'py>,
+    x: CsrParts<'py>,
+    y: CsrParts<'py>,
+    min_score: Option<f64>,
+    upper_only: bool,
+    n_jobs: Option<usize>,
+) -> PyResult<Bound<'py, PyTuple>> {
+    let n_columns = y.3 .0;
+    let (indptr, columns, values) = with_csr_views!(py, x, y, |xv, yv| {
+        detached(py, n_jobs, || {
+            let normalized = similarity::NormalizedColumns::new(&yv);
+            Ok(similarity::pairs(
+                &xv,
+                &normalized,
+                threshold_of(min_score),
+                upper_only,
+            ))
+        })?
+    });
+    let data = PyArray1::from_vec(py, values).into_any();
+    csr_for_python(py, indptr, columns, data, n_columns)
+}
+
+/// Group labels: the connected components of the graph whose edges are a CSR matrix's entries.
+#[pyfunction]
+fn connected_components<'py>(
+    py: Python<'py>,
+    n: usize,
+    indptr: PyReadonlyArray1<'py, i64>,
+    indices: PyReadonlyArray1<'py, i64>,
+) -> PyResult<Bound<'py, PyArray1<i64>>> {
+    let indptr: Vec<usize> = indptr.as_slice()?.iter().map(|&p| p as usize).collect();
+    let columns: Vec<u32> = indices.as_slice()?.iter().map(|&c| c as u32).collect();
+    if indptr.len() != n + 1
+        || indptr.windows(2).any(|w| w[0] > w[1])
+        || indptr.last().is_some_and(|&last| last != columns.len())
+        || columns.iter().any(|&c| c as usize >= n)
+    {
+        return Err(to_py_err(
+            py,
+            Error::Parameter {
+                name: "pairs",
+                message: "not an n x n CSR matrix".into(),
+            },
+        ));
+    }
+    Ok(PyArray1::from_vec(
+        py,
+        similarity::components(n, &indptr, &columns),
+    ))
+}
+
 /// UAX#29 sentences of `text`, stripped, with `।` and `৷` ending Bengali sentences.
 #[pyfunction]
 fn sentences(text: &str) -> Vec<&str> {
@@ -1231,6 +1383,9 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyVocabulary>()?;
     m.add_class::<PyFitter>()?;
     m.add_function(wrap_pyfunction!(weigh_csr, m)?)?;
+    m.add_function(wrap_pyfunction!(most_similar, m)?)?;
+    m.add_function(wrap_pyfunction!(similar_pairs, m)?)?;
+    m.add_function(wrap_pyfunction!(connected_components, m)?)?;
     m.add_function(wrap_pyfunction!(sentences, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())

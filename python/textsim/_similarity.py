@@ -1,0 +1,144 @@
+"""Cosine similarity at scale: the k most similar rows, pairs above a threshold, groups of
+near-duplicates, and scikit-learn's ``cosine_similarity``.
+
+Everything runs in Rust, in parallel over rows, with the interpreter lock released; results do
+not depend on the number of threads. Memory is the answer plus one accumulator row per thread:
+``most_similar`` and ``similar_pairs`` never make an n x m matrix (only
+``cosine_similarity(dense_output=True)`` does, because it was asked for).
+
+Inputs are scipy sparse matrices or arrays (any format), dense numpy arrays, or vectorizer
+output; rows need not be normalized (cosine normalizes them; zero rows score 0 with
+everything). float32 inputs give float32 scores; everything else float64.
+"""
+
+from __future__ import annotations
+
+import numbers
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+
+from textsim import _core
+from textsim._exceptions import ParameterError
+
+
+def _as_csr(X: Any) -> sp.csr_matrix:
+    if sp.issparse(X):
+        X = sp.csr_matrix(X)
+    else:
+        X = np.asarray(X)
+        if X.ndim != 2:
+            raise ValueError(
+                f"Expected 2D array, got {X.ndim}D array instead. Reshape your data either "
+                "using array.reshape(-1, 1) if your data has a single feature or "
+                "array.reshape(1, -1) if it contains a single sample."
+            )
+        X = sp.csr_matrix(X)
+    if not X.has_canonical_format:
+        X = X.copy()
+        X.sum_duplicates()
+    return X
+
+
+def _matrices(X: Any, Y: Any) -> tuple[tuple[Any, ...], tuple[Any, ...], Any]:
+    """X and Y as CSR parts of one value type and one index type, and that value type."""
+    x = _as_csr(X)
+    y = x if Y is None else _as_csr(Y)
+    if x.shape[1] != y.shape[1]:
+        raise ValueError(
+            f"Incompatible dimension for X and Y matrices: X.shape[1] == {x.shape[1]} while "
+            f"Y.shape[1] == {y.shape[1]}"
+        )
+    dtype = np.float32 if x.dtype == np.float32 and y.dtype == np.float32 else np.float64
+    index = (
+        np.int64
+        if np.int64 in (x.indices.dtype, y.indices.dtype, x.indptr.dtype, y.indptr.dtype)
+        else np.int32
+    )
+
+    def parts(m: sp.csr_matrix) -> tuple[Any, ...]:
+        return (
+            np.ascontiguousarray(m.data, dtype=dtype),
+            np.ascontiguousarray(m.indices, dtype=index),
+            np.ascontiguousarray(m.indptr, dtype=index),
+            m.shape,
+        )
+
+    xp = parts(x)
+    return xp, (xp if Y is None else parts(y)), dtype
+
+
+def _threads(n_jobs: Any) -> int | None:
+    from textsim._tokenizer import _threads as threads
+
+    return threads(n_jobs)
+
+
+def most_similar(
+    X: Any, Y: Any = None, *, k: int = 10, min_score: float | None = None, n_jobs: int | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """For each row of ``X``, its ``k`` most similar rows of ``Y`` by cosine.
+
+    With ``Y=None``, the rows of ``X`` itself, each row excluding itself. Returns
+    ``(indices, scores)``, two ``(n_rows, k)`` arrays, best first, ties to the lower index;
+    missing neighbours are index -1 with score 0. ``min_score=None`` keeps scores above 0;
+    otherwise scores at or above ``min_score`` (at 0 or below, rows that share no term, whose
+    score is 0, qualify too). Memory is O(n·k + threads·m).
+    """
+    if isinstance(k, bool) or not isinstance(k, numbers.Integral) or k < 1:
+        raise ParameterError(f"k: expected an int of 1 or more, got {k!r}")
+    x, y, dtype = _matrices(X, Y)
+    indices, scores = _core.most_similar(
+        x, y, k=int(k), min_score=None if min_score is None else float(min_score),
+        exclude_self=Y is None, n_jobs=_threads(n_jobs),
+    )
+    n = x[3][0]
+    return indices.reshape(n, int(k)), scores.reshape(n, int(k)).astype(dtype, copy=False)
+
+
+def similar_pairs(
+    X: Any, Y: Any = None, *, min_score: float, n_jobs: int | None = None
+) -> sp.csr_matrix:
+    """Every pair of rows whose cosine is at least ``min_score``, as a sparse matrix of scores.
+
+    With ``Y=None``, each unordered pair of rows of ``X`` once (``i < j``, no diagonal).
+    """
+    if isinstance(min_score, bool) or not isinstance(min_score, numbers.Real) or not min_score > 0:
+        raise ParameterError(
+            f"min_score: expected a number above 0, got {min_score!r} (at 0 or below every pair "
+            "of rows qualifies: use cosine_similarity for the whole matrix)"
+        )
+    x, y, dtype = _matrices(X, Y)
+    data, indices, indptr, shape = _core.similar_pairs(
+        x, y, min_score=float(min_score), upper_only=Y is None, n_jobs=_threads(n_jobs)
+    )
+    matrix = sp.csr_matrix((data.astype(dtype, copy=False), indices, indptr), shape=shape)
+    matrix.has_sorted_indices = True
+    return matrix
+
+
+def near_duplicates(X: Any, *, min_score: float = 0.9, n_jobs: int | None = None) -> np.ndarray:
+    """A group label per row: rows joined by a chain of pairs with cosine ≥ ``min_score`` share
+    a label (the connected components of ``similar_pairs``). Labels count up from 0 in the
+    order each group's first row appears."""
+    pairs = similar_pairs(X, min_score=min_score, n_jobs=n_jobs)
+    return _core.connected_components(
+        pairs.shape[0], pairs.indptr.astype(np.int64), pairs.indices.astype(np.int64)
+    )
+
+
+def cosine_similarity(X: Any, Y: Any = None, dense_output: bool = True) -> Any:
+    """scikit-learn's ``cosine_similarity``: the cosine of every row of X with every row of Y
+    (of X with itself when Y is None). A dense array, or a sparse matrix when
+    ``dense_output=False`` and both inputs are sparse."""
+    x, y, dtype = _matrices(X, Y)
+    data, indices, indptr, shape = _core.similar_pairs(
+        x, y, min_score=None, upper_only=False, n_jobs=None
+    )
+    matrix = sp.csr_matrix((data.astype(dtype, copy=False), indices, indptr), shape=shape)
+    matrix.has_sorted_indices = True
+    both_sparse = sp.issparse(X) and (Y is None or sp.issparse(Y))
+    if dense_output or not both_sparse:
+        return matrix.toarray()
+    return matrix
