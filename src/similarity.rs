@@ -74,15 +74,16 @@ impl<T: Real, I: Index> CsrView<'_, T, I> {
 
 /// Y transposed (one list per column of Y), with every value divided by its row's norm, so that
 /// walking a column gives the normalized entries of the rows that contain that term.
-pub struct NormalizedColumns {
+pub struct NormalizedColumns<T> {
     indptr: Vec<usize>,
     rows: Vec<u32>,
-    values: Vec<f64>,
+    /// Stored at the input's precision: walking the columns is what the time goes into.
+    values: Vec<T>,
     pub n_rows: usize,
 }
 
-impl NormalizedColumns {
-    pub fn new<T: Real, I: Index>(y: &CsrView<'_, T, I>) -> Self {
+impl<T: Real> NormalizedColumns<T> {
+    pub fn new<I: Index>(y: &CsrView<'_, T, I>) -> Self {
         let norms = y.row_norms();
         let mut counts = vec![0usize; y.n_columns + 1];
         for &c in y.indices {
@@ -94,13 +95,13 @@ impl NormalizedColumns {
         let indptr = counts.clone();
         let mut next = counts;
         let mut rows = vec![0u32; y.data.len()];
-        let mut values = vec![0f64; y.data.len()];
+        let mut values = vec![T::default(); y.data.len()];
         for (r, &norm) in norms.iter().enumerate() {
             let (columns, data) = y.row(r);
             for (&c, &v) in columns.iter().zip(data) {
                 let slot = &mut next[c.index()];
                 rows[*slot] = r as u32;
-                values[*slot] = if norm > 0.0 { v.to_f64() / norm } else { 0.0 };
+                values[*slot] = T::from_f64(if norm > 0.0 { v.to_f64() / norm } else { 0.0 });
                 *slot += 1;
             }
         }
@@ -112,26 +113,41 @@ impl NormalizedColumns {
         }
     }
 
-    fn column(&self, c: usize) -> (&[u32], &[f64]) {
+    fn column(&self, c: usize) -> (&[u32], &[T]) {
         let (start, end) = (self.indptr[c], self.indptr[c + 1]);
         (&self.rows[start..end], &self.values[start..end])
     }
 }
 
-/// One worker's accumulator: a dense row of scores and the entries touched.
+/// One worker's accumulator: a dense row of scores and the entries touched. Each slot carries
+/// the number of the row it was last touched for, so a slot is read and written in one place
+/// and nothing needs clearing between rows.
 struct Accumulator {
-    scores: Vec<f64>,
-    seen: Vec<bool>,
+    slots: Vec<Slot>,
     touched: Vec<u32>,
+    /// The current row's stamp (never 0, the stamp of untouched slots).
+    stamp: u32,
+}
+
+#[derive(Clone, Copy, Default)]
+struct Slot {
+    score: f64,
+    stamp: u32,
 }
 
 impl Accumulator {
     fn new(width: usize) -> Self {
         Accumulator {
-            scores: vec![0.0; width],
-            seen: vec![false; width],
+            slots: vec![Slot::default(); width],
             touched: Vec::new(),
+            stamp: 0,
         }
+    }
+
+    /// Whether row `j` of Y was touched for the current row of X.
+    #[inline]
+    fn touched(&self, j: usize) -> bool {
+        self.slots[j].stamp == self.stamp
     }
 
     /// Accumulates the cosine of row `r` of X with every row of Y that shares a term with it.
@@ -140,34 +156,39 @@ impl Accumulator {
         x: &CsrView<'_, T, I>,
         norm: f64,
         r: usize,
-        y: &NormalizedColumns,
+        y: &NormalizedColumns<T>,
     ) {
+        self.touched.clear();
+        self.stamp = self.stamp.wrapping_add(1);
+        if self.stamp == 0 {
+            // After 2^32 rows, start the stamps again from clean slots.
+            self.slots.iter_mut().for_each(|slot| slot.stamp = 0);
+            self.stamp = 1;
+        }
         if norm == 0.0 {
             return;
         }
+        let stamp = self.stamp;
         let (columns, values) = x.row(r);
         for (&c, &v) in columns.iter().zip(values) {
             let weight = v.to_f64() / norm;
             let (rows, y_values) = y.column(c.index());
             for (&j, &w) in rows.iter().zip(y_values) {
-                let seen = &mut self.seen[j as usize];
-                if !*seen {
-                    *seen = true;
+                let slot = &mut self.slots[j as usize];
+                if slot.stamp != stamp {
+                    *slot = Slot { score: 0.0, stamp };
                     self.touched.push(j);
                 }
-                self.scores[j as usize] += weight * w;
+                slot.score += weight * w.to_f64();
             }
         }
     }
 
-    /// Empties the accumulator, handing each touched (row, score) to `visit`.
+    /// Hands each touched (row, score) of the current row to `visit`.
     fn drain(&mut self, mut visit: impl FnMut(u32, f64)) {
         for &j in &self.touched {
-            let score = std::mem::replace(&mut self.scores[j as usize], 0.0);
-            self.seen[j as usize] = false;
-            visit(j, score);
+            visit(j, self.slots[j as usize].score);
         }
-        self.touched.clear();
     }
 }
 
@@ -203,7 +224,7 @@ impl Threshold {
 /// `i` of X is not its own neighbour (X and Y are the same matrix).
 pub fn most_similar<T: Real, I: Index>(
     x: &CsrView<'_, T, I>,
-    y: &NormalizedColumns,
+    y: &NormalizedColumns<T>,
     k: usize,
     threshold: Threshold,
     exclude_self: bool,
@@ -230,7 +251,7 @@ pub fn most_similar<T: Real, I: Index>(
                     let untouched = (0..y.n_rows as u32)
                         .filter(|&j| {
                             let is_self = exclude_self && j as usize == r;
-                            !(accumulator.seen[j as usize] || is_self)
+                            !(accumulator.touched(j as usize) || is_self)
                         })
                         .take(k);
                     candidates.extend(untouched.map(|j| (0.0, j)));
@@ -261,7 +282,7 @@ pub fn most_similar<T: Real, I: Index>(
 /// within a row, columns ascending. With `upper_only` (X and Y the same), only `i < j`.
 pub fn pairs<T: Real, I: Index>(
     x: &CsrView<'_, T, I>,
-    y: &NormalizedColumns,
+    y: &NormalizedColumns<T>,
     threshold: Threshold,
     upper_only: bool,
 ) -> (Vec<usize>, Vec<u32>, Vec<f64>) {

@@ -12,7 +12,7 @@ pub enum Norm {
 }
 
 /// The floating-point types the weights are stored in. Arithmetic is done in f64.
-pub trait Real: Copy + Send + Sync + 'static {
+pub trait Real: Copy + Default + Send + Sync + 'static {
     fn to_f64(self) -> f64;
     fn from_f64(value: f64) -> Self;
 }
