@@ -121,21 +121,23 @@ impl<T: Real> NormalizedColumns<T> {
 
 /// One worker's accumulator: a dense row of scores and the entries touched. Each slot carries
 /// the number of the row it was last touched for, so a slot is read and written in one place
-/// and nothing needs clearing between rows.
-struct Accumulator {
-    slots: Vec<Slot>,
+/// and nothing needs clearing between rows. Scores add up in the input's precision (float32
+/// input: float32, as scikit-learn and sparse_dot_topn do), which keeps the row small enough to
+/// stay in cache.
+struct Accumulator<T> {
+    slots: Vec<Slot<T>>,
     touched: Vec<u32>,
     /// The current row's stamp (never 0, the stamp of untouched slots).
     stamp: u32,
 }
 
 #[derive(Clone, Copy, Default)]
-struct Slot {
-    score: f64,
+struct Slot<T> {
+    score: T,
     stamp: u32,
 }
 
-impl Accumulator {
+impl<T: Real> Accumulator<T> {
     fn new(width: usize) -> Self {
         Accumulator {
             slots: vec![Slot::default(); width],
@@ -151,7 +153,7 @@ impl Accumulator {
     }
 
     /// Accumulates the cosine of row `r` of X with every row of Y that shares a term with it.
-    fn accumulate<T: Real, I: Index>(
+    fn accumulate<I: Index>(
         &mut self,
         x: &CsrView<'_, T, I>,
         norm: f64,
@@ -171,15 +173,18 @@ impl Accumulator {
         let stamp = self.stamp;
         let (columns, values) = x.row(r);
         for (&c, &v) in columns.iter().zip(values) {
-            let weight = v.to_f64() / norm;
+            let weight = T::from_f64(v.to_f64() / norm);
             let (rows, y_values) = y.column(c.index());
             for (&j, &w) in rows.iter().zip(y_values) {
                 let slot = &mut self.slots[j as usize];
                 if slot.stamp != stamp {
-                    *slot = Slot { score: 0.0, stamp };
+                    *slot = Slot {
+                        score: T::default(),
+                        stamp,
+                    };
                     self.touched.push(j);
                 }
-                slot.score += weight * w.to_f64();
+                slot.score = slot.score.add_product(weight, w);
             }
         }
     }
@@ -187,7 +192,7 @@ impl Accumulator {
     /// Hands each touched (row, score) of the current row to `visit`.
     fn drain(&mut self, mut visit: impl FnMut(u32, f64)) {
         for &j in &self.touched {
-            visit(j, self.slots[j as usize].score);
+            visit(j, self.slots[j as usize].score.to_f64());
         }
     }
 }
@@ -241,7 +246,7 @@ pub fn most_similar<T: Real, I: Index>(
         .enumerate()
         .with_min_len(16)
         .for_each_init(
-            || (Accumulator::new(y.n_rows), Vec::<(f64, u32)>::new()),
+            || (Accumulator::<T>::new(y.n_rows), Vec::<(f64, u32)>::new()),
             |(accumulator, candidates), (r, (row_indices, row_scores))| {
                 accumulator.accumulate(x, norms[r], r, y);
                 candidates.clear();
@@ -291,7 +296,7 @@ pub fn pairs<T: Real, I: Index>(
         .into_par_iter()
         .with_min_len(16)
         .map_init(
-            || Accumulator::new(y.n_rows),
+            || Accumulator::<T>::new(y.n_rows),
             |accumulator, r| {
                 accumulator.accumulate(x, norms[r], r, y);
                 let mut row = Vec::new();

@@ -15,6 +15,8 @@ pub enum Norm {
 pub trait Real: Copy + Default + Send + Sync + 'static {
     fn to_f64(self) -> f64;
     fn from_f64(value: f64) -> Self;
+    /// `self + a * b`, in this type.
+    fn add_product(self, a: Self, b: Self) -> Self;
 }
 
 impl Real for f64 {
@@ -26,6 +28,10 @@ impl Real for f64 {
     fn from_f64(value: f64) -> Self {
         value
     }
+    #[inline]
+    fn add_product(self, a: Self, b: Self) -> Self {
+        self + a * b
+    }
 }
 
 impl Real for f32 {
@@ -36,6 +42,10 @@ impl Real for f32 {
     #[inline]
     fn from_f64(value: f64) -> Self {
         value as f32
+    }
+    #[inline]
+    fn add_product(self, a: Self, b: Self) -> Self {
+        self + a * b
     }
 }
 
