@@ -176,3 +176,48 @@ def test_the_two_samples_are_each_others_nearest_among_real_news(corpora_dir):
     X = textsim.TfidfVectorizer().fit_transform(samples + news)
     indices, _ = textsim.most_similar(X, k=1)
     assert indices[0, 0] == 1 and indices[1, 0] == 0
+
+
+def test_similarity_index_finds_the_other_sample_and_survives_save_and_load(tmp_path):
+    samples = textsim.datasets.load_sample()
+    path = __import__("pathlib").Path(__file__).parent / "data" / "sample_docs.jsonl"
+    others = [json.loads(line)["text"] for line in path.read_text(encoding="utf-8").splitlines()]
+    index = textsim.SimilarityIndex(sublinear_tf=True).fit([samples[0].text] + others)
+    indices, scores = index.query([samples[1].text], k=3)
+    assert indices[0, 0] == 0 and scores[0, 0] > scores[0, 1]
+    index.save(tmp_path / "index.zip")
+    loaded = textsim.SimilarityIndex.load(tmp_path / "index.zip")
+    again = loaded.query([samples[1].text], k=3)
+    assert_array_equal(again[0], indices)
+    assert_allclose(again[1], scores, rtol=0, atol=0)
+    with pytest.raises(textsim.NotFittedError):
+        textsim.SimilarityIndex().query(["x"])
+    with pytest.raises(ValueError, match="Iterable"):
+        index.query("a single string")
+
+
+def test_similarity_index_refuses_foreign_files(tmp_path):
+    import zipfile
+
+    bad = tmp_path / "bad.zip"
+    with zipfile.ZipFile(bad, "w") as archive:
+        archive.writestr("something.pkl", b"not an index")
+    with pytest.raises(ValueError, match="not a textsim index"):
+        textsim.SimilarityIndex.load(bad)
+
+
+def test_explain_contributions_sum_to_the_cosine():
+    docs = [
+        "putin met kim in moscow to talk about trade and war",
+        "kim wrote to putin about trade, friendship and the war",
+        "the weather of dhaka is hot",
+    ]
+    vectorizer = textsim.TfidfVectorizer().fit(docs)
+    everything = textsim.explain(vectorizer, docs[0], docs[1], top=100)
+    cosine = textsim.cosine_similarity(vectorizer.transform(docs[:1]), vectorizer.transform(docs[1:2]))[0, 0]
+    assert abs(sum(c for _, c in everything) - cosine) < 1e-12
+    top = textsim.explain(vectorizer, docs[0], docs[1], top=2)
+    assert top == everything[:2]
+    # The words the two documents share, and only those.
+    assert {t for t, _ in everything} == {"about", "and", "kim", "putin", "to", "trade", "war"}
+    assert textsim.explain(vectorizer, docs[0], docs[2]) == []

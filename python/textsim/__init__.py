@@ -20,6 +20,7 @@ from textsim._exceptions import (
     TokenPatternError,
     VocabularyError,
 )
+from textsim._index import SimilarityIndex, explain
 from textsim._similarity import cosine_similarity, most_similar, near_duplicates, similar_pairs
 from textsim._tfidf import TfidfTransformer
 from textsim._tokenizer import Tokenizer, sentences, tokenize
@@ -48,6 +49,7 @@ __all__ = [
     "HashingVectorizer",
     "NotFittedError",
     "ParameterError",
+    "SimilarityIndex",
     "TextsimError",
     "TfidfTransformer",
     "TfidfVectorizer",
@@ -60,6 +62,7 @@ __all__ = [
     "similar_pairs",
     "__version__",
     "datasets",
+    "explain",
     "load",
     "save",
     "sentences",
