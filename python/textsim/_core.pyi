@@ -60,18 +60,6 @@ class AnalyzerCore:
         cls, tokenizer: TokenizerCore, analyzer: str, ngram_range: tuple[int, int]
     ) -> AnalyzerCore: ...
     def analyze(self, doc: str | bytes) -> list[str]: ...
-    def fit(
-        self,
-        docs: Any,
-        *,
-        analyzed: bool,
-        min_df: float,
-        max_df: float,
-        max_features: int | None,
-        binary: bool,
-        dtype: str,
-        tfidf: tuple[bool, bool, bool, str | None] | None,
-    ) -> tuple[VocabularyCore, npt.NDArray[np.int64], npt.NDArray[np.float64] | None, _Matrix]: ...
     def transform(
         self,
         docs: Any,

@@ -505,17 +505,16 @@ class CountVectorizer(_VectorizerMixin):
             dtype=self._core_dtype(dtype),
             tfidf=tfidf,
         )
-        batches = self._batches(raw_documents)
-        docs, analyzed = next(batches, ([], False))
-        following = next(batches, None)
-        if following is None:
-            vocabulary, df, idf, parts = self._core_for(analyzed).fit(docs, analyzed=analyzed, **settings)
-        else:
-            fitter = _core.FitterCore(self._core_for(analyzed))
-            for docs, analyzed in itertools.chain([(docs, analyzed), following], batches):
-                fitter.add(docs, analyzed=analyzed)
-                del docs
-            vocabulary, df, idf, parts = fitter.finish(**settings)
+        # Each batch is counted as it comes (a list is one batch), then one merge finishes.
+        fitter = None
+        for docs, analyzed in self._batches(raw_documents):
+            if fitter is None:
+                fitter = _core.FitterCore(self._core_for(analyzed))
+            fitter.add(docs, analyzed=analyzed)
+            del docs
+        if fitter is None:
+            fitter = _core.FitterCore(self._core_for(False))
+        vocabulary, df, idf, parts = fitter.finish(**settings)
         self.__dict__.pop("_vocabulary", None)
         self._core_vocabulary = vocabulary
         return _csr(parts, dtype), (df, idf, parts[3][0])

@@ -1029,43 +1029,6 @@ impl PyAnalyzer {
         })
     }
 
-    /// Learns the vocabulary and returns `(vocabulary, document frequencies, idf or None,
-    /// matrix)`. With `use_idf` (TF-IDF), the matrix is weighted; otherwise it holds counts.
-    #[pyo3(signature = (docs, *, analyzed, min_df, max_df, max_features, binary, dtype, tfidf))]
-    #[allow(clippy::too_many_arguments)]
-    fn fit<'py>(
-        &self,
-        py: Python<'py>,
-        docs: &Bound<'py, PyAny>,
-        analyzed: bool,
-        min_df: &Bound<'py, PyAny>,
-        max_df: &Bound<'py, PyAny>,
-        max_features: Option<usize>,
-        binary: bool,
-        dtype: &str,
-        tfidf: Option<(bool, bool, bool, Option<String>)>,
-    ) -> PyResult<Bound<'py, PyTuple>> {
-        let options = FitOptions {
-            min_df: document_bound("min_df", min_df)?,
-            max_df: document_bound("max_df", max_df)?,
-            max_features,
-            binary,
-        };
-        let value_type = value_type(dtype).map_err(|e| to_py_err(py, e))?;
-        let corpus = Corpus::new(docs, analyzed)?;
-        let (vocabulary, counts) =
-            self.with_source(py, &corpus, |source| count::fit(source, options))?;
-        fitted_for_python(
-            py,
-            self.n_jobs,
-            vocabulary,
-            counts,
-            binary,
-            value_type,
-            tfidf,
-        )
-    }
-
     /// Counts (and, with `tfidf`, weights) the documents with a fitted vocabulary.
     #[pyo3(signature = (docs, *, analyzed, vocabulary, binary, dtype, tfidf))]
     #[allow(clippy::too_many_arguments)]
