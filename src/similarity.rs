@@ -323,6 +323,34 @@ pub fn pairs<T: Real, I: Index>(
     (indptr, columns, values)
 }
 
+/// The cosine of every row of X with every row of Y, written into `out` (`n_rows × m`, zeros on
+/// entry), in parallel over rows: scikit-learn's `cosine_similarity` with dense output.
+pub fn dense<T: Real, I: Index>(x: &CsrView<'_, T, I>, y: &NormalizedColumns<T>, out: &mut [T]) {
+    let norms = x.row_norms();
+    let width = y.n_rows;
+    if width == 0 {
+        return;
+    }
+    out.par_chunks_mut(width)
+        .enumerate()
+        .with_min_len(4)
+        .for_each(|(r, row_out)| {
+            let norm = norms[r];
+            if norm == 0.0 {
+                return;
+            }
+            let (columns, values) = x.row(r);
+            for (&c, &v) in columns.iter().zip(values) {
+                let weight = T::from_f64(v.to_f64() / norm);
+                let (rows, y_values) = y.column(c.index());
+                for (&j, &w) in rows.iter().zip(y_values) {
+                    let slot = &mut row_out[j as usize];
+                    *slot = slot.add_product(weight, w);
+                }
+            }
+        });
+}
+
 /// Connected components of the graph whose edges are the pairs: a label per node, numbered
 /// in the order of each component's first node.
 pub fn components(n: usize, indptr: &[usize], columns: &[u32]) -> Vec<i64> {
@@ -468,5 +496,9 @@ mod tests {
         assert_eq!(c, [2]);
         assert!((v[0] - 1.0).abs() < 1e-12);
         assert_eq!(components(4, &p, &c), [0, 1, 0, 2]);
+        let mut out = vec![0.0; 16];
+        dense(&view, &columns, &mut out);
+        assert!((out[2] - 1.0).abs() < 1e-12 && out[1] == 0.0 && out[4..8] == [0.0; 4]);
+        assert!((out[3] - 0.5f64.sqrt()).abs() < 1e-12);
     }
 }

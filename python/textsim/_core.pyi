@@ -16,6 +16,7 @@ __all__ = [
     "weigh_csr",
     "most_similar",
     "similar_pairs",
+    "cosine_dense",
     "connected_components",
     "__version__",
 ]
@@ -120,6 +121,9 @@ def most_similar(
 def similar_pairs(
     x: _CsrParts, y: _CsrParts, *, min_score: float | None, upper_only: bool, n_jobs: int | None
 ) -> _Matrix: ...
+def cosine_dense(
+    x: _CsrParts, y: _CsrParts, out: npt.NDArray[Any], *, n_jobs: int | None
+) -> None: ...
 def connected_components(
     n: int, indptr: npt.NDArray[np.int64], indices: npt.NDArray[np.int64]
 ) -> npt.NDArray[np.int64]: ...

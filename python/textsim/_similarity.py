@@ -133,12 +133,14 @@ def cosine_similarity(X: Any, Y: Any = None, dense_output: bool = True) -> Any:
     (of X with itself when Y is None). A dense array, or a sparse matrix when
     ``dense_output=False`` and both inputs are sparse."""
     x, y, dtype = _matrices(X, Y)
+    both_sparse = sp.issparse(X) and (Y is None or sp.issparse(Y))
+    if dense_output or not both_sparse:
+        out = np.zeros((x[3][0], y[3][0]), dtype=dtype)
+        _core.cosine_dense(x, y, out, n_jobs=None)
+        return out
     data, indices, indptr, shape = _core.similar_pairs(
         x, y, min_score=None, upper_only=False, n_jobs=None
     )
     matrix = sp.csr_matrix((data.astype(dtype, copy=False), indices, indptr), shape=shape)
     matrix.has_sorted_indices = True
-    both_sparse = sp.issparse(X) and (Y is None or sp.issparse(Y))
-    if dense_output or not both_sparse:
-        return matrix.toarray()
     return matrix

@@ -11,7 +11,7 @@ mod arrow;
 use std::borrow::Cow;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
-use numpy::{PyArray1, PyArrayMethods, PyReadonlyArray1};
+use numpy::{PyArray1, PyArray2, PyArrayMethods, PyReadonlyArray1};
 use pyo3::prelude::*;
 use pyo3::types::string::PyStringData;
 use pyo3::types::{PyBytes, PyDict, PyFloat, PyList, PyString, PyTuple};
@@ -1304,6 +1304,47 @@ fn similar_pairs<'py>(
     csr_for_python(py, indptr, columns, data, n_columns)
 }
 
+/// scikit-learn's `cosine_similarity` with dense output: the cosines written into `out`, a
+/// C-contiguous `(n_rows of X, n_rows of Y)` array of zeros of the matrices' value type.
+#[pyfunction]
+#[pyo3(signature = (x, y, out, *, n_jobs))]
+fn cosine_dense<'py>(
+    py: Python<'py>,
+    x: CsrParts<'py>,
+    y: CsrParts<'py>,
+    out: &Bound<'py, PyAny>,
+    n_jobs: Option<usize>,
+) -> PyResult<()> {
+    with_csr_views!(py, x, y, |xv, yv| fill_dense(py, n_jobs, &xv, &yv, out)?);
+    Ok(())
+}
+
+/// Writes the cosines of X and Y into `out`, which must hold their value type.
+fn fill_dense<T: weight::Real + numpy::Element, I: weight::Index>(
+    py: Python<'_>,
+    n_jobs: Option<usize>,
+    x: &CsrView<'_, T, I>,
+    y: &CsrView<'_, T, I>,
+    out: &Bound<'_, PyAny>,
+) -> PyResult<()> {
+    let mut out = out.cast::<PyArray2<T>>()?.readwrite();
+    let out = out.as_slice_mut()?;
+    if out.len() != x.n_rows * y.n_rows {
+        return Err(to_py_err(
+            py,
+            Error::Parameter {
+                name: "out",
+                message: "has the wrong shape".into(),
+            },
+        ));
+    }
+    detached(py, n_jobs, || {
+        let columns = similarity::NormalizedColumns::new(y);
+        similarity::dense(x, &columns, out);
+        Ok(())
+    })
+}
+
 /// Group labels: the connected components of the graph whose edges are a CSR matrix's entries.
 #[pyfunction]
 fn connected_components<'py>(
@@ -1348,6 +1389,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(weigh_csr, m)?)?;
     m.add_function(wrap_pyfunction!(most_similar, m)?)?;
     m.add_function(wrap_pyfunction!(similar_pairs, m)?)?;
+    m.add_function(wrap_pyfunction!(cosine_dense, m)?)?;
     m.add_function(wrap_pyfunction!(connected_components, m)?)?;
     m.add_function(wrap_pyfunction!(sentences, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
