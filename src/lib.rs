@@ -19,6 +19,7 @@ pub mod sentences;
 pub mod similarity;
 pub mod stop_words;
 pub mod tokenize;
+pub mod top_k;
 pub mod weight;
 
 #[cfg(feature = "python")]

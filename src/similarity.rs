@@ -5,9 +5,16 @@
 //! row, walk that term's column of Y), in parallel over rows, each worker with a dense
 //! accumulator the width of Y and a list of the entries it touched. Memory is the answer plus
 //! one accumulator per thread: an n × m matrix is never made.
+//!
+//! Within one matrix (X·Xᵀ, the "similar articles" case) the product is symmetric, so each row
+//! meets only the rows below it and each pair is computed once, for both rows: half the work.
+//! Those scores are bit for bit the full product's, so both paths give the same answers.
+
+use std::sync::Mutex;
 
 use rayon::prelude::*;
 
+use crate::top_k::{merge_into, TopKLists};
 use crate::weight::{Index, Real};
 
 /// A CSR matrix borrowed from its owner (scipy's buffers, say).
@@ -48,6 +55,16 @@ impl<T: Real, I: Index> CsrView<'_, T, I> {
                 self.n_columns
             ));
         }
+        // The triangle kernels meet each pair of rows once per shared column, which needs each
+        // row's columns sorted and distinct (scipy's canonical format).
+        for r in 0..self.n_rows {
+            let (columns, _) = self.row(r);
+            if columns.windows(2).any(|w| w[0].index() >= w[1].index()) {
+                return Err(format!(
+                    "row {r} has unsorted or repeated column indices (use sum_duplicates())"
+                ));
+            }
+        }
         Ok(())
     }
 
@@ -84,6 +101,17 @@ pub struct NormalizedColumns<T> {
 
 impl<T: Real> NormalizedColumns<T> {
     pub fn new<I: Index>(y: &CsrView<'_, T, I>) -> Self {
+        Self::transpose(y, false).0
+    }
+
+    /// The columns of X, and where each entry of X (in CSR order) landed in them: the entries
+    /// after it in its column are the rows below it that share that term, which is what lets
+    /// X·Xᵀ be computed one triangle at a time.
+    pub fn with_slots<I: Index>(x: &CsrView<'_, T, I>) -> (Self, Vec<usize>) {
+        Self::transpose(x, true)
+    }
+
+    fn transpose<I: Index>(y: &CsrView<'_, T, I>, record_slots: bool) -> (Self, Vec<usize>) {
         let norms = y.row_norms();
         let mut counts = vec![0usize; y.n_columns + 1];
         for &c in y.indices {
@@ -96,21 +124,26 @@ impl<T: Real> NormalizedColumns<T> {
         let mut next = counts;
         let mut rows = vec![0u32; y.data.len()];
         let mut values = vec![T::default(); y.data.len()];
+        let mut slots = Vec::with_capacity(if record_slots { y.data.len() } else { 0 });
         for (r, &norm) in norms.iter().enumerate() {
             let (columns, data) = y.row(r);
             for (&c, &v) in columns.iter().zip(data) {
                 let slot = &mut next[c.index()];
                 rows[*slot] = r as u32;
                 values[*slot] = T::from_f64(if norm > 0.0 { v.to_f64() / norm } else { 0.0 });
+                if record_slots {
+                    slots.push(*slot);
+                }
                 *slot += 1;
             }
         }
-        NormalizedColumns {
+        let columns = NormalizedColumns {
             indptr,
             rows,
             values,
             n_rows: y.n_rows,
-        }
+        };
+        (columns, slots)
     }
 
     fn column(&self, c: usize) -> (&[u32], &[T]) {
@@ -310,6 +343,11 @@ pub fn pairs<T: Real, I: Index>(
             },
         )
         .collect();
+    assemble_rows(rows)
+}
+
+/// CSR parts from rows of (column, value), columns ascending within each row.
+fn assemble_rows(rows: Vec<Vec<(u32, f64)>>) -> (Vec<usize>, Vec<u32>, Vec<f64>) {
     let mut indptr = Vec::with_capacity(rows.len() + 1);
     indptr.push(0);
     let nnz = rows.iter().map(Vec::len).sum();
@@ -321,6 +359,176 @@ pub fn pairs<T: Real, I: Index>(
         indptr.push(columns.len());
     }
     (indptr, columns, values)
+}
+
+/// One worker's accumulator for the upper triangle of X·Xᵀ: row `i` meets only the rows `j > i`
+/// (the entries after its own in each of its columns), so each pair is computed once. The
+/// score of a pair is bit for bit that of the full product: the same products, added in the
+/// same order (the pair's shared terms, ascending).
+struct UpperAccumulator<T> {
+    scores: Vec<T>,
+    marked: Vec<bool>,
+    touched: Vec<u32>,
+}
+
+impl<T: Real> UpperAccumulator<T> {
+    fn new(width: usize) -> Self {
+        UpperAccumulator {
+            scores: vec![T::default(); width],
+            marked: vec![false; width],
+            touched: Vec::new(),
+        }
+    }
+
+    /// Hands `visit` the score of row `i` with every row `j > i` that shares a term with it
+    /// and, when the row is dense, with every other row `j > i` too (with score 0).
+    fn upper_row<I: Index>(
+        &mut self,
+        x: &CsrView<'_, T, I>,
+        columns: &NormalizedColumns<T>,
+        slots: &[usize],
+        i: usize,
+        mut visit: impl FnMut(u32, T),
+    ) {
+        let (start, end) = (x.indptr[i].index(), x.indptr[i + 1].index());
+        // Each term of row i: its weight, and where the rows below i sit in its column.
+        let terms = || {
+            x.indices[start..end]
+                .iter()
+                .zip(&slots[start..end])
+                .map(|(&c, &slot)| {
+                    let below = (slot + 1)..columns.indptr[c.index() + 1];
+                    (
+                        columns.values[slot],
+                        &columns.rows[below.clone()],
+                        &columns.values[below],
+                    )
+                })
+        };
+        let work: usize = terms().map(|(_, rows, _)| rows.len()).sum();
+        if work == 0 {
+            return;
+        }
+        if x.n_rows - i - 1 <= 2 * work {
+            // Dense: most rows below are met anyway, so a plain row of sums and one sweep
+            // beat keeping a list of the rows touched.
+            for (weight, rows, values) in terms() {
+                for (&j, &w) in rows.iter().zip(values) {
+                    let slot = &mut self.scores[j as usize];
+                    *slot = slot.add_product(weight, w);
+                }
+            }
+            for (j, slot) in self.scores.iter_mut().enumerate().skip(i + 1) {
+                visit(j as u32, std::mem::take(slot));
+            }
+        } else {
+            for (weight, rows, values) in terms() {
+                for (&j, &w) in rows.iter().zip(values) {
+                    let j = j as usize;
+                    if !self.marked[j] {
+                        self.marked[j] = true;
+                        self.touched.push(j as u32);
+                    }
+                    self.scores[j] = self.scores[j].add_product(weight, w);
+                }
+            }
+            for &j in &self.touched {
+                self.marked[j as usize] = false;
+                visit(j, std::mem::take(&mut self.scores[j as usize]));
+            }
+            self.touched.clear();
+        }
+    }
+}
+
+/// `most_similar` of X with itself, excluding each row: each pair's score is computed once and
+/// offered to both rows' lists. Every worker thread keeps its own best-k lists of all rows
+/// (memory O(threads·n·k)), merged at the end; the answer is the one `most_similar` gives, for
+/// any number of threads. Thresholds that admit a score of 0 take the general path (a dense
+/// sweep cannot tell a row that shares no term from one whose products cancel).
+pub fn most_similar_within<T: Real, I: Index>(
+    x: &CsrView<'_, T, I>,
+    k: usize,
+    threshold: Threshold,
+) -> (Vec<i64>, Vec<f64>) {
+    let n = x.n_rows;
+    let threads = rayon::current_num_threads().max(1);
+    // Beyond this the per-thread lists would cost more memory than the general path saves time.
+    const MAX_LIST_BYTES: usize = 1 << 30;
+    let list_bytes = threads
+        .saturating_mul(n)
+        .saturating_mul(k)
+        .saturating_mul(8);
+    if k == 0 || threshold.accepts(0.0) || list_bytes > MAX_LIST_BYTES {
+        return most_similar(x, &NormalizedColumns::new(x), k, threshold, true);
+    }
+    let (columns, slots) = NormalizedColumns::with_slots(x);
+    let workers: Vec<Mutex<(UpperAccumulator<T>, TopKLists<T>)>> = (0..threads)
+        .map(|_| Mutex::new((UpperAccumulator::new(n), TopKLists::new(n, k))))
+        .collect();
+    (0..n).into_par_iter().with_min_len(4).for_each(|i| {
+        // Each pool thread has its own state, so the lock is never contended.
+        let worker = rayon::current_thread_index().unwrap_or(0) % threads;
+        let mut state = workers[worker]
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let (accumulator, lists) = &mut *state;
+        accumulator.upper_row(x, &columns, &slots, i, |j, score| {
+            if threshold.accepts(score.to_f64()) {
+                lists.offer(i, score, j);
+                lists.offer(j as usize, score, i as u32);
+            }
+        });
+    });
+    let lists: Vec<TopKLists<T>> = workers
+        .into_iter()
+        .map(|state| state.into_inner().unwrap_or_else(|p| p.into_inner()).1)
+        .collect();
+    let mut indices = vec![-1i64; n * k];
+    let mut scores = vec![0f64; n * k];
+    indices
+        .par_chunks_mut(k)
+        .zip(scores.par_chunks_mut(k))
+        .enumerate()
+        .with_min_len(64)
+        .for_each_init(Vec::new, |candidates, (r, (row_indices, row_scores))| {
+            candidates.clear();
+            for list in &lists {
+                candidates.extend(list.entries(r));
+            }
+            merge_into(candidates, row_indices, row_scores);
+        });
+    (indices, scores)
+}
+
+/// `pairs` of X with itself, upper triangle only (`i < j`), each pair computed once.
+/// Thresholds that admit a score of 0 take the general path, as in `most_similar_within`.
+pub fn pairs_within<T: Real, I: Index>(
+    x: &CsrView<'_, T, I>,
+    threshold: Threshold,
+) -> (Vec<usize>, Vec<u32>, Vec<f64>) {
+    if threshold.accepts(0.0) {
+        return pairs(x, &NormalizedColumns::new(x), threshold, true);
+    }
+    let (columns, slots) = NormalizedColumns::with_slots(x);
+    let rows: Vec<Vec<(u32, f64)>> = (0..x.n_rows)
+        .into_par_iter()
+        .with_min_len(16)
+        .map_init(
+            || UpperAccumulator::<T>::new(x.n_rows),
+            |accumulator, i| {
+                let mut row = Vec::new();
+                accumulator.upper_row(x, &columns, &slots, i, |j, score| {
+                    if threshold.accepts(score.to_f64()) {
+                        row.push((j, score.to_f64()));
+                    }
+                });
+                row.sort_unstable_by_key(|&(j, _)| j);
+                row
+            },
+        )
+        .collect();
+    assemble_rows(rows)
 }
 
 /// The cosine of every row of X with every row of Y, written into `out` (`n_rows × m`, zeros on
@@ -500,5 +708,107 @@ mod tests {
         dense(&view, &columns, &mut out);
         assert!((out[2] - 1.0).abs() < 1e-12 && out[1] == 0.0 && out[4..8] == [0.0; 4]);
         assert!((out[3] - 0.5f64.sqrt()).abs() < 1e-12);
+    }
+
+    /// A random sparse matrix: `n` rows over `m` columns, each entry present with probability
+    /// `density`, values multiples of 1/4 in (0, 1] (so that sums tie and cancel), some
+    /// negative when `signed`.
+    fn random_csr(n: usize, m: usize, density: f64, signed: bool, seed: u64) -> Csr {
+        let mut state = seed;
+        let mut next = move || {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (state >> 11) as f64 / (1u64 << 53) as f64
+        };
+        let (mut indptr, mut indices, mut data) = (vec![0], Vec::new(), Vec::new());
+        for _ in 0..n {
+            for c in 0..m {
+                if next() < density {
+                    indices.push(c);
+                    let v = (next() * 4.0).ceil().max(1.0) / 4.0;
+                    data.push(if signed && next() < 0.3 { -v } else { v });
+                }
+            }
+            indptr.push(indices.len());
+        }
+        (indptr, indices, data, m)
+    }
+
+    type Csr = (Vec<usize>, Vec<usize>, Vec<f64>, usize);
+
+    fn in_pool<R: Send>(threads: usize, work: impl FnOnce() -> R + Send) -> R {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap()
+            .install(work)
+    }
+
+    fn check_triangle_kernels<T: Real>(n: usize, csr: &Csr) {
+        let (indptr, indices, data, m) = csr;
+        let values: Vec<T> = data.iter().map(|&v| T::from_f64(v)).collect();
+        let view = CsrView {
+            n_rows: n,
+            n_columns: *m,
+            indptr,
+            indices,
+            data: &values,
+        };
+        view.validate().unwrap();
+        let columns = NormalizedColumns::new(&view);
+        for threshold in [
+            Threshold::Positive,
+            Threshold::AtLeast(0.3),
+            Threshold::AtLeast(0.0),
+            Threshold::AtLeast(-0.5),
+        ] {
+            for k in [1, 3, 7, 200] {
+                let expected = most_similar(&view, &columns, k, threshold, true);
+                for threads in [1, 2, 5] {
+                    let got = in_pool(threads, || most_similar_within(&view, k, threshold));
+                    assert_eq!(got, expected, "n={n} k={k} {threshold:?} threads={threads}");
+                }
+            }
+            let expected = pairs(&view, &columns, threshold, true);
+            for threads in [1, 3] {
+                let got = in_pool(threads, || pairs_within(&view, threshold));
+                assert_eq!(got, expected, "pairs n={n} {threshold:?} threads={threads}");
+            }
+        }
+    }
+
+    #[test]
+    fn triangle_kernels_equal_the_full_product_bit_for_bit() {
+        // Sparse rows (the touched-list path), dense rows (the sweep), signed values (scores
+        // that cancel to 0 or below), empty rows, thresholds on both sides of 0.
+        for (n, m, density, signed, seed) in [
+            (60, 400, 0.01, false, 1),
+            (80, 30, 0.3, false, 2),
+            (70, 20, 0.25, true, 3),
+            (3, 5, 0.0, false, 4),
+            (50, 10, 0.5, false, 5),
+            (1, 4, 1.0, false, 6),
+        ] {
+            let csr = random_csr(n, m, density, signed, seed);
+            check_triangle_kernels::<f64>(n, &csr);
+            check_triangle_kernels::<f32>(n, &csr);
+        }
+    }
+
+    #[test]
+    fn unsorted_or_repeated_columns_are_refused() {
+        let indptr = [0usize, 2];
+        for indices in [[1usize, 0], [1, 1]] {
+            let data = [1.0, 2.0];
+            let view = CsrView {
+                n_rows: 1,
+                n_columns: 2,
+                indptr: &indptr,
+                indices: &indices,
+                data: &data,
+            };
+            assert!(view.validate().unwrap_err().contains("row 0"));
+        }
     }
 }

@@ -84,7 +84,8 @@ def most_similar(
     ``(indices, scores)``, two ``(n_rows, k)`` arrays, best first, ties to the lower index;
     missing neighbours are index -1 with score 0. ``min_score=None`` keeps scores above 0;
     otherwise scores at or above ``min_score`` (at 0 or below, rows that share no term, whose
-    score is 0, qualify too). Memory is O(n·k + threads·m).
+    score is 0, qualify too). Memory is O(n·k + threads·m); with ``Y=None`` each pair is
+    computed once for both rows, with best-k lists per thread: O(threads·n·k).
     """
     if isinstance(k, bool) or not isinstance(k, numbers.Integral) or k < 1:
         raise ParameterError(f"k: expected an int of 1 or more, got {k!r}")

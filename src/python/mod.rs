@@ -1260,14 +1260,12 @@ fn most_similar<'py>(
 ) -> PyResult<Neighbours<'py>> {
     let (indices, scores) = with_csr_views!(py, x, y, |xv, yv| {
         detached(py, n_jobs, || {
+            let threshold = threshold_of(min_score);
+            if exclude_self {
+                return Ok(similarity::most_similar_within(&xv, k, threshold));
+            }
             let columns = similarity::NormalizedColumns::new(&yv);
-            Ok(similarity::most_similar(
-                &xv,
-                &columns,
-                k,
-                threshold_of(min_score),
-                exclude_self,
-            ))
+            Ok(similarity::most_similar(&xv, &columns, k, threshold, false))
         })?
     });
     Ok((
@@ -1291,13 +1289,12 @@ fn similar_pairs<'py>(
     let n_columns = y.3 .0;
     let (indptr, columns, values) = with_csr_views!(py, x, y, |xv, yv| {
         detached(py, n_jobs, || {
+            let threshold = threshold_of(min_score);
+            if upper_only {
+                return Ok(similarity::pairs_within(&xv, threshold));
+            }
             let normalized = similarity::NormalizedColumns::new(&yv);
-            Ok(similarity::pairs(
-                &xv,
-                &normalized,
-                threshold_of(min_score),
-                upper_only,
-            ))
+            Ok(similarity::pairs(&xv, &normalized, threshold, false))
         })?
     });
     let data = PyArray1::from_vec(py, values).into_any();
