@@ -412,9 +412,13 @@ impl<T: Real> UpperAccumulator<T> {
         if x.n_rows - i - 1 <= 2 * work {
             // Dense: most rows below are met anyway, so a plain row of sums and one sweep
             // beat keeping a list of the rows touched.
+            let scores = &mut self.scores[..x.n_rows];
             for (weight, rows, values) in terms() {
                 for (&j, &w) in rows.iter().zip(values) {
-                    let slot = &mut self.scores[j as usize];
+                    debug_assert!((j as usize) < scores.len());
+                    // SAFETY: `rows` holds row numbers of X (`transpose` wrote them), all below
+                    // `x.n_rows`, the length of `scores`. This loop is where the time goes.
+                    let slot = unsafe { scores.get_unchecked_mut(j as usize) };
                     *slot = slot.add_product(weight, w);
                 }
             }
