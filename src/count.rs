@@ -69,8 +69,10 @@ impl std::fmt::Debug for Vocabulary {
 impl Vocabulary {
     /// A vocabulary whose term `i` is column `i`. Repeated terms are an error.
     pub fn from_terms<S: AsRef<str>>(terms: impl IntoIterator<Item = S>) -> Result<Self> {
-        let mut interned = Interner::default();
-        for (i, term) in terms.into_iter().enumerate() {
+        let terms = terms.into_iter();
+        // Sized up front: growing the table one doubling at a time rehashes every term again.
+        let mut interned = Interner::with_capacity(terms.size_hint().0, 0);
+        for (i, term) in terms.enumerate() {
             if interned.intern(term.as_ref()) as usize != i {
                 return Err(Error::Parameter {
                     name: "vocabulary",
@@ -352,7 +354,8 @@ impl Fitter {
 
         // Merge the chunks' vocabularies: document frequency and total count of every term.
         let chunk_terms: usize = chunks.iter().map(|c| c.terms.len()).sum();
-        let mut global = Interner::with_capacity(chunk_terms / 2, chunk_terms * 6);
+        // Room for every chunk's terms (an upper bound), so that the table never grows.
+        let mut global = Interner::with_capacity(chunk_terms, chunk_terms * 12);
         let mut df: Vec<u64> = Vec::new();
         let mut total: Vec<u64> = Vec::new();
         let mut local_to_global: Vec<Vec<u32>> = Vec::with_capacity(chunks.len());
@@ -401,7 +404,19 @@ impl Fitter {
             return Err(Error::NothingLeftAfterPruning);
         }
         // Columns in term order (UTF-8 byte order is code point order, as Python sorts strings).
-        kept.par_sort_unstable_by(|&a, &b| global.get(a).cmp(global.get(b)));
+        // Sorting by the first 16 bytes as a number settles nearly every comparison without
+        // reading the strings through the interner.
+        let mut keyed: Vec<(u128, u32)> = kept
+            .par_iter()
+            .map(|&g| (prefix_key(global.get(g)), g))
+            .collect();
+        keyed.par_sort_unstable_by(|a, b| {
+            a.0.cmp(&b.0)
+                .then_with(|| global.get(a.1).cmp(global.get(b.1)))
+        });
+        kept.clear();
+        kept.extend(keyed.iter().map(|&(_, g)| g));
+        drop(keyed);
         let mut column_of = vec![u32::MAX; global.len()];
         for (column, &g) in kept.iter().enumerate() {
             column_of[g as usize] = column as u32;
@@ -454,6 +469,15 @@ impl Fitter {
             });
         Ok((vocabulary, counts))
     }
+}
+
+/// The first 16 bytes of `term`, big-endian, zero-padded: keys in the same order as the strings
+/// wherever they differ (equal keys need the strings compared).
+fn prefix_key(term: &str) -> u128 {
+    let mut bytes = [0u8; 16];
+    let n = term.len().min(16);
+    bytes[..n].copy_from_slice(&term.as_bytes()[..n]);
+    u128::from_be_bytes(bytes)
 }
 
 /// Counts the documents' features that are in `vocabulary`; others are ignored.
@@ -526,6 +550,34 @@ mod tests {
         let row = counts.indptr[1]..counts.indptr[2];
         assert_eq!(counts.columns[row.clone()], [1, 3, 5, 6, 8]);
         assert_eq!(counts.counts[row], [2, 1, 1, 1, 1]);
+    }
+
+    #[test]
+    fn prefix_keys_order_as_the_strings_do() {
+        let terms = [
+            "",
+            "a",
+            "a\0",
+            "a\0b",
+            "ab",
+            "abcdefghijklmnop",
+            "abcdefghijklmnopq",
+            "abcdefghijklmnoq",
+            "রাশিয়ার",
+            "রাষ্ট্রপতি",
+            "রাষ্ট্রপতির",
+            "ক",
+            "z",
+            "\u{10FFFF}",
+        ];
+        for a in terms {
+            for b in terms {
+                let (ka, kb) = (prefix_key(a), prefix_key(b));
+                if ka != kb {
+                    assert_eq!(ka.cmp(&kb), a.cmp(b), "{a:?} {b:?}");
+                }
+            }
+        }
     }
 
     #[test]
