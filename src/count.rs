@@ -57,7 +57,14 @@ impl Default for FitOptions {
 /// Terms and their columns.
 #[derive(Default)]
 pub struct Vocabulary {
-    terms: Interner,
+    /// The terms, spread over shards by hash (one shard unless made by a parallel fit, whose
+    /// merged shards become the vocabulary as they are). A fit may leave terms that pruning
+    /// dropped in them, without a column.
+    shards: Vec<Interner>,
+    /// The column of each term of each shard (`u32::MAX`: none).
+    column_of: Vec<Vec<u32>>,
+    /// (shard, number in the shard) of each column's term.
+    term_at: Vec<(u32, u32)>,
 }
 
 impl std::fmt::Debug for Vocabulary {
@@ -80,24 +87,38 @@ impl Vocabulary {
                 });
             }
         }
-        Ok(Vocabulary { terms: interned })
+        let n = interned.len() as u32;
+        Ok(Vocabulary {
+            shards: vec![interned],
+            column_of: vec![(0..n).collect()],
+            term_at: (0..n).map(|id| (0, id)).collect(),
+        })
     }
 
     /// The terms, in column order.
     pub fn terms(&self) -> impl Iterator<Item = &str> + '_ {
-        self.terms.iter()
+        self.term_at
+            .iter()
+            .map(|&(shard, id)| self.shards[shard as usize].get(id))
     }
 
     pub fn len(&self) -> usize {
-        self.terms.len()
+        self.term_at.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.terms.is_empty()
+        self.term_at.is_empty()
     }
 
     pub fn get(&self, term: &str) -> Option<u32> {
-        self.terms.find(term)
+        if self.shards.is_empty() {
+            return None;
+        }
+        let hash = Interner::hash(term);
+        let shard = Interner::shard_of(hash, self.shards.len());
+        let id = self.shards[shard].find_hashed(term, hash)?;
+        let column = self.column_of[shard][id as usize];
+        (column != u32::MAX).then_some(column)
     }
 }
 
@@ -227,6 +248,10 @@ fn chunk_ranges(n_documents: usize) -> Vec<std::ops::Range<usize>> {
 /// One chunk's counts against its own vocabulary.
 struct ChunkCounts {
     terms: Interner,
+    /// Per local term: the documents of the chunk it is in, and its count in all of them
+    /// (summed while counting, in parallel, so that merging chunks only visits their terms).
+    document_frequency: Vec<u32>,
+    total: Vec<u64>,
     indptr: Vec<usize>,
     columns: Vec<u32>,
     counts: Vec<u32>,
@@ -238,6 +263,8 @@ fn count_chunk(source: &dyn FeatureSource, range: std::ops::Range<usize>) -> Res
     let expected_terms = (range.len() * 32).clamp(1024, 1 << 20);
     let mut chunk = ChunkCounts {
         terms: Interner::with_capacity(expected_terms, expected_terms * 12),
+        document_frequency: Vec::new(),
+        total: Vec::new(),
         indptr: vec![0],
         columns: Vec::new(),
         counts: Vec::new(),
@@ -261,8 +288,12 @@ fn count_chunk(source: &dyn FeatureSource, range: std::ops::Range<usize>) -> Res
                 row[*s as usize].1 += 1;
             }
         })?;
+        chunk.document_frequency.resize(slot.len(), 0);
+        chunk.total.resize(slot.len(), 0);
         for &(id, count) in &row {
             slot[id as usize] = u32::MAX;
+            chunk.document_frequency[id as usize] += 1;
+            chunk.total[id as usize] += count as u64;
             chunk.columns.push(id);
             chunk.counts.push(count);
         }
@@ -352,27 +383,28 @@ impl Fitter {
         let mut chunks = self.chunks;
         let n_documents: usize = chunks.iter().map(|c| c.indptr.len() - 1).sum();
 
-        // Merge the chunks' vocabularies: document frequency and total count of every term.
-        let chunk_terms: usize = chunks.iter().map(|c| c.terms.len()).sum();
-        // Room for every chunk's terms (an upper bound), so that the table never grows.
-        let mut global = Interner::with_capacity(chunk_terms, chunk_terms * 12);
-        let mut df: Vec<u64> = Vec::new();
-        let mut total: Vec<u64> = Vec::new();
-        let mut local_to_global: Vec<Vec<u32>> = Vec::with_capacity(chunks.len());
-        for chunk in &mut chunks {
-            let map: Vec<u32> = chunk.terms.iter().map(|term| global.intern(term)).collect();
-            // The chunk's own copy of its terms is no longer needed.
-            chunk.terms = Interner::default();
-            df.resize(global.len(), 0);
-            total.resize(global.len(), 0);
-            for (&local, &count) in chunk.columns.iter().zip(&chunk.counts) {
-                let g = map[local as usize] as usize;
-                df[g] += 1;
-                total[g] += if options.binary { 1 } else { count as u64 };
-            }
-            local_to_global.push(map);
-        }
-        if global.is_empty() {
+        // Merge the chunks' vocabularies, in parallel: each term goes to a shard by its hash,
+        // and every shard gathers its terms from all chunks, with their document frequencies
+        // and total counts.
+        let n_shards = (rayon::current_num_threads() * 8)
+            .next_power_of_two()
+            .min(1024);
+        let members: Vec<Vec<Vec<u32>>> = chunks
+            .par_iter()
+            .map(|chunk| {
+                let mut by_shard = vec![Vec::new(); n_shards];
+                for (local, term) in chunk.terms.iter().enumerate() {
+                    by_shard[Interner::shard_of(Interner::hash(term), n_shards)].push(local as u32);
+                }
+                by_shard
+            })
+            .collect();
+        let shards: Vec<MergedShard> = (0..n_shards)
+            .into_par_iter()
+            .map(|s| MergedShard::gather(s, &chunks, &members, options.binary))
+            .collect();
+        let n_terms: usize = shards.iter().map(|shard| shard.terms.len()).sum();
+        if n_terms == 0 {
             return Err(Error::EmptyVocabulary);
         }
 
@@ -385,17 +417,24 @@ impl Fitter {
                 message: "max_df corresponds to < documents than min_df".into(),
             });
         }
-        let mut kept: Vec<u32> = (0..global.len() as u32)
-            .filter(|&g| (df[g as usize] as f64) <= high && (df[g as usize] as f64) >= low)
+        let term = |(s, id): (u32, u32)| shards[s as usize].terms.get(id);
+        let mut kept: Vec<(u32, u32)> = shards
+            .par_iter()
+            .enumerate()
+            .flat_map_iter(|(s, shard)| {
+                shard.df.iter().enumerate().filter_map(move |(id, &df)| {
+                    let df = df as f64;
+                    (df <= high && df >= low).then_some((s as u32, id as u32))
+                })
+            })
             .collect();
         if let Some(limit) = options.max_features {
             if kept.len() > limit {
                 // Ties at the cut: count descending, then term ascending (scikit-learn leaves
                 // them to an unstable sort).
-                kept.sort_unstable_by(|&a, &b| {
-                    total[b as usize]
-                        .cmp(&total[a as usize])
-                        .then_with(|| global.get(a).cmp(global.get(b)))
+                let total = |(s, id): (u32, u32)| shards[s as usize].total[id as usize];
+                kept.par_sort_unstable_by(|&a, &b| {
+                    total(b).cmp(&total(a)).then_with(|| term(a).cmp(term(b)))
                 });
                 kept.truncate(limit);
             }
@@ -405,30 +444,54 @@ impl Fitter {
         }
         // Columns in term order (UTF-8 byte order is code point order, as Python sorts strings).
         // Sorting by the first 16 bytes as a number settles nearly every comparison without
-        // reading the strings through the interner.
-        let mut keyed: Vec<(u128, u32)> = kept
-            .par_iter()
-            .map(|&g| (prefix_key(global.get(g)), g))
-            .collect();
-        keyed.par_sort_unstable_by(|a, b| {
-            a.0.cmp(&b.0)
-                .then_with(|| global.get(a.1).cmp(global.get(b.1)))
-        });
+        // reading the strings through the interners.
+        let mut keyed: Vec<(u128, (u32, u32))> =
+            kept.par_iter().map(|&t| (prefix_key(term(t)), t)).collect();
+        keyed.par_sort_unstable_by(|a, b| a.0.cmp(&b.0).then_with(|| term(a.1).cmp(term(b.1))));
         kept.clear();
-        kept.extend(keyed.iter().map(|&(_, g)| g));
+        kept.extend(keyed.iter().map(|&(_, t)| t));
         drop(keyed);
-        let mut column_of = vec![u32::MAX; global.len()];
-        for (column, &g) in kept.iter().enumerate() {
-            column_of[g as usize] = column as u32;
+        let mut column_of: Vec<Vec<u32>> = shards
+            .iter()
+            .map(|shard| vec![u32::MAX; shard.terms.len()])
+            .collect();
+        for (column, &(s, id)) in kept.iter().enumerate() {
+            column_of[s as usize][id as usize] = column as u32;
         }
-        let vocabulary = Vocabulary::from_terms(kept.iter().map(|&g| global.get(g)))?;
-        drop(global);
+
+        // Each chunk's terms to their columns, in parallel.
+        let maps: Vec<Vec<u32>> = chunks
+            .par_iter()
+            .zip(&members)
+            .enumerate()
+            .map(|(c, (chunk, members))| {
+                let mut map = vec![u32::MAX; chunk.terms.len()];
+                for (s, locals) in members.iter().enumerate() {
+                    for (&local, &id) in locals.iter().zip(&shards[s].ids_of_chunk[c]) {
+                        map[local as usize] = column_of[s][id as usize];
+                    }
+                }
+                map
+            })
+            .collect();
+        drop(members);
+        for chunk in &mut chunks {
+            // The chunk's own copy of its terms is no longer needed.
+            chunk.terms = Interner::default();
+        }
+        let vocabulary = if kept.len() * 2 >= n_terms {
+            // Most terms were kept: the merged shards are the vocabulary as they stand.
+            Vocabulary {
+                shards: shards.into_iter().map(|shard| shard.terms).collect(),
+                column_of,
+                term_at: kept,
+            }
+        } else {
+            // Keep only the columns' terms.
+            Vocabulary::from_terms(kept.iter().map(|&t| term(t)))?
+        };
 
         // Renumber every chunk straight into its part of the final arrays, in parallel.
-        let maps: Vec<Vec<u32>> = local_to_global
-            .into_par_iter()
-            .map(|map| map.into_iter().map(|g| column_of[g as usize]).collect())
-            .collect();
         let kept_per_chunk: Vec<usize> = chunks
             .par_iter()
             .zip(&maps)
@@ -468,6 +531,52 @@ impl Fitter {
                 renumber_into(chunk, map, base, rows, columns, values)
             });
         Ok((vocabulary, counts))
+    }
+}
+
+/// One shard of the merged vocabulary of a fit's chunks.
+struct MergedShard {
+    terms: Interner,
+    df: Vec<u64>,
+    total: Vec<u64>,
+    /// For each chunk, the number here of each of its terms in this shard (in `members` order).
+    ids_of_chunk: Vec<Vec<u32>>,
+}
+
+impl MergedShard {
+    /// Shard `s`: the terms of every chunk that `members` puts in it.
+    fn gather(s: usize, chunks: &[ChunkCounts], members: &[Vec<Vec<u32>>], binary: bool) -> Self {
+        let size: usize = members.iter().map(|m| m[s].len()).sum();
+        let mut shard = MergedShard {
+            terms: Interner::with_capacity(size, size * 12),
+            df: Vec::new(),
+            total: Vec::new(),
+            ids_of_chunk: Vec::with_capacity(chunks.len()),
+        };
+        for (chunk, members) in chunks.iter().zip(members) {
+            let ids = members[s]
+                .iter()
+                .map(|&local| {
+                    let id = shard.terms.intern(chunk.terms.get(local));
+                    if id as usize == shard.df.len() {
+                        shard.df.push(0);
+                        shard.total.push(0);
+                    }
+                    let local = local as usize;
+                    let documents = chunk.document_frequency[local] as u64;
+                    shard.df[id as usize] += documents;
+                    // With binary counts every count is 1 (scikit-learn ranks by them so).
+                    shard.total[id as usize] += if binary {
+                        documents
+                    } else {
+                        chunk.total[local]
+                    };
+                    id
+                })
+                .collect();
+            shard.ids_of_chunk.push(ids);
+        }
+        shard
     }
 }
 
@@ -601,6 +710,61 @@ mod tests {
             })
             .collect();
         assert!(results.windows(2).all(|w| w[0] == w[1]));
+    }
+
+    #[test]
+    fn pruned_fits_are_the_same_for_any_number_of_threads() {
+        let analyzer = analyzer();
+        let texts: Vec<String> = (0..700)
+            .map(|i| {
+                format!(
+                    "w{} w{} common x{} y{} w{}",
+                    i % 7,
+                    i % 13,
+                    i,
+                    i % 101,
+                    i % 7
+                )
+            })
+            .collect();
+        let source = AnalyzedTexts {
+            analyzer: &analyzer,
+            texts: &texts,
+        };
+        for options in [
+            FitOptions {
+                max_features: Some(9),
+                ..FitOptions::default()
+            },
+            FitOptions {
+                max_features: Some(40),
+                binary: true,
+                ..FitOptions::default()
+            },
+            FitOptions {
+                min_df: DocumentBound::Count(3),
+                max_df: DocumentBound::Fraction(0.5),
+                ..FitOptions::default()
+            },
+        ] {
+            let results: Vec<(Vec<String>, Counts)> = [1, 2, 3, 8]
+                .iter()
+                .map(|&threads| {
+                    let pool = rayon::ThreadPoolBuilder::new()
+                        .num_threads(threads)
+                        .build()
+                        .unwrap();
+                    let (vocabulary, counts) = pool.install(|| fit(&source, options).unwrap());
+                    let terms: Vec<String> = vocabulary.terms().map(str::to_owned).collect();
+                    for (column, term) in terms.iter().enumerate() {
+                        assert_eq!(vocabulary.get(term), Some(column as u32));
+                    }
+                    assert_eq!(vocabulary.get("absent"), None);
+                    (terms, counts)
+                })
+                .collect();
+            assert!(results.windows(2).all(|w| w[0] == w[1]), "{options:?}");
+        }
     }
 
     #[test]

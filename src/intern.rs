@@ -48,8 +48,28 @@ impl Interner {
     /// The number of `s`, if it has one.
     #[inline]
     pub fn find(&self, s: &str) -> Option<u32> {
-        let hash = self.hasher.hash_one(s);
+        self.find_hashed(s, Self::hash(s))
+    }
+
+    /// `find` for a string whose [`Interner::hash`] is known.
+    #[inline]
+    pub fn find_hashed(&self, s: &str, hash: u64) -> Option<u32> {
         self.table.find(hash, |&id| self.get(id) == s).copied()
+    }
+
+    /// The hash every interner files `s` under (the same in every interner and every run, so
+    /// that it can also pick the shard of a term).
+    #[inline]
+    pub fn hash(s: &str) -> u64 {
+        FxBuildHasher.hash_one(s)
+    }
+
+    /// Which of `n_shards` (a power of two) holds `hash`: bits that the table itself does not
+    /// use to place entries.
+    #[inline]
+    pub fn shard_of(hash: u64, n_shards: usize) -> usize {
+        debug_assert!(n_shards.is_power_of_two());
+        (hash >> 32) as usize & (n_shards - 1)
     }
 
     /// The number of `s`, giving it the next one if it is new.
