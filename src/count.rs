@@ -357,6 +357,7 @@ impl Fitter {
         let mut total: Vec<u64> = Vec::new();
         let mut local_to_global: Vec<Vec<u32>> = Vec::with_capacity(chunks.len());
         for chunk in &mut chunks {
+            crate::cancel::checkpoint()?;
             let map: Vec<u32> = chunk.terms.iter().map(|term| global.intern(term)).collect();
             // The chunk's own copy of its terms is no longer needed.
             chunk.terms = Interner::default();

@@ -6,6 +6,7 @@ pub mod accents;
 pub mod analyze;
 pub mod arrow;
 pub mod bengali;
+pub mod cancel;
 pub mod chars;
 pub mod count;
 pub mod decode;

@@ -1,10 +1,22 @@
 //! Thread pools by size, so that `n_jobs` is honoured and results can be checked to be the same
-//! for any number of threads.
+//! for any number of threads; and running work on them so that the caller can stop it.
+//!
+//! Pools come in two lanes. Work from a caller that can be interrupted (Python's main thread,
+//! where signals arrive) runs on its own pools, whose stop flag it alone raises; everyone else
+//! shares pools whose flag is never raised, so one caller's Ctrl-C never cancels another's call.
+//!
+//! A forked child inherits the pools' bookkeeping but not their threads (only the forking thread
+//! survives a fork): work sent to them would wait forever. Pools remember the process that made
+//! them, and a child makes its own.
 
 use std::collections::HashMap;
+use std::sync::mpsc;
 use std::sync::{Arc, Mutex, OnceLock};
+use std::time::Duration;
 
 use rayon::{ThreadPool, ThreadPoolBuilder};
+
+use crate::cancel::{self, StopFlag};
 
 /// The number of threads for `n_jobs`: the value itself, else `TEXTSIM_NUM_THREADS`, else every core.
 pub fn thread_count(n_jobs: Option<usize>) -> usize {
@@ -21,30 +33,143 @@ pub fn thread_count(n_jobs: Option<usize>) -> usize {
     std::thread::available_parallelism().map_or(1, |n| n.get())
 }
 
-fn pool(threads: usize) -> Option<Arc<ThreadPool>> {
-    static POOLS: OnceLock<Mutex<HashMap<usize, Arc<ThreadPool>>>> = OnceLock::new();
+/// Who a pool's work belongs to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+enum Lane {
+    /// A caller that may stop its work (one at a time: the interruptible thread).
+    Interruptible,
+    /// Everyone else; never stopped.
+    Shared,
+}
+
+struct Pool {
+    threads: ThreadPool,
+    stop: StopFlag,
+}
+
+struct Pools {
+    /// The process these pools' threads live in.
+    owner: u32,
+    by_size: HashMap<(usize, Lane), Arc<Pool>>,
+}
+
+fn pool(threads: usize, lane: Lane) -> Option<Arc<Pool>> {
+    static POOLS: OnceLock<Mutex<Pools>> = OnceLock::new();
     let mut pools = POOLS
-        .get_or_init(Default::default)
+        .get_or_init(|| {
+            Mutex::new(Pools {
+                owner: std::process::id(),
+                by_size: HashMap::new(),
+            })
+        })
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner());
-    if let Some(pool) = pools.get(&threads) {
+    if pools.owner != std::process::id() {
+        // A forked child: the parent's pools have no threads here. Dropping them would signal
+        // threads that do not exist, so they are forgotten instead (a little memory, once).
+        for (_, stale) in pools.by_size.drain() {
+            std::mem::forget(stale);
+        }
+        pools.owner = std::process::id();
+    }
+    if let Some(pool) = pools.by_size.get(&(threads, lane)) {
         return Some(pool.clone());
     }
-    let pool = ThreadPoolBuilder::new()
+    let stop = StopFlag::default();
+    let watched = stop.clone();
+    let threads_of_pool = ThreadPoolBuilder::new()
         .num_threads(threads)
         .thread_name(|i| format!("textsim-{i}"))
+        .start_handler(move |_| cancel::watch_on_this_thread(watched.clone()))
         .build()
         .ok()?;
-    let pool = Arc::new(pool);
-    pools.insert(threads, pool.clone());
+    let pool = Arc::new(Pool {
+        threads: threads_of_pool,
+        stop,
+    });
+    pools.by_size.insert((threads, lane), pool.clone());
     Some(pool)
 }
 
 /// Runs `work` on a pool of `thread_count(n_jobs)` threads (on the caller's thread if a pool
 /// cannot be made, which gives the same result, only slower).
 pub fn run<R: Send>(n_jobs: Option<usize>, work: impl FnOnce() -> R + Send) -> R {
-    match pool(thread_count(n_jobs)) {
-        Some(pool) => pool.install(work),
+    match pool(thread_count(n_jobs), Lane::Shared) {
+        Some(pool) => pool.threads.install(work),
         None => work(),
+    }
+}
+
+/// How often a waiting caller asks whether to stop.
+const POLL_INTERVAL: Duration = Duration::from_millis(50);
+
+/// Runs `work` like [`run`] while the calling thread waits, calling `should_stop` every
+/// [`POLL_INTERVAL`]. When it says yes, the work's checkpoints fail from then on; once the
+/// workers have stopped, the result is dropped and `None` returned. Only one thread may call
+/// this at a time (the one where interrupts arrive); others use [`run`].
+pub fn run_interruptible<R: Send>(
+    n_jobs: Option<usize>,
+    work: impl FnOnce() -> R + Send,
+    mut should_stop: impl FnMut() -> bool,
+) -> Option<R> {
+    let Some(pool) = pool(thread_count(n_jobs), Lane::Interruptible) else {
+        return Some(work());
+    };
+    pool.stop.reset();
+    let (sender, receiver) = mpsc::channel();
+    let result = pool.threads.in_place_scope(|scope| {
+        scope.spawn(move |_| {
+            // The receiver outlives the scope; a failed send cannot happen.
+            let _ = sender.send(work());
+        });
+        loop {
+            match receiver.recv_timeout(POLL_INTERVAL) {
+                Ok(result) => return Some(result),
+                // The work panicked: the scope re-raises the panic as it ends.
+                Err(mpsc::RecvTimeoutError::Disconnected) => return None,
+                Err(mpsc::RecvTimeoutError::Timeout) => {
+                    if !pool.stop.is_raised() && should_stop() {
+                        pool.stop.request_stop();
+                    }
+                }
+            }
+        }
+    });
+    let stopped = pool.stop.is_raised();
+    pool.stop.reset();
+    result.filter(|_| !stopped)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rayon::prelude::*;
+    use std::time::Instant;
+
+    #[test]
+    fn a_stop_request_ends_the_work_early_and_drops_its_result() {
+        let started = Instant::now();
+        let result = run_interruptible(
+            Some(2),
+            || {
+                (0..u64::MAX)
+                    .into_par_iter()
+                    .try_for_each(|_| cancel::checkpoint())
+            },
+            || started.elapsed() > Duration::from_millis(120),
+        );
+        assert!(result.is_none());
+        // The pool is usable again, and not stopped.
+        let sum = run_interruptible(
+            Some(2),
+            || (0..1000u64).into_par_iter().sum::<u64>(),
+            || false,
+        );
+        assert_eq!(sum, Some(499_500));
+    }
+
+    #[test]
+    fn shared_pools_are_never_stopped() {
+        assert_eq!(run(Some(2), cancel::checkpoint), Ok(()));
     }
 }

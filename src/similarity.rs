@@ -248,6 +248,9 @@ pub fn most_similar<T: Real, I: Index>(
         .for_each_init(
             || (Accumulator::<T>::new(y.n_rows), Vec::<(f64, u32)>::new()),
             |(accumulator, candidates), (r, (row_indices, row_scores))| {
+                if crate::cancel::is_cancelled() {
+                    return; // the caller drops the whole result
+                }
                 accumulator.accumulate(x, norms[r], r, y);
                 candidates.clear();
                 if threshold.accepts_disjoint() {
@@ -298,8 +301,11 @@ pub fn pairs<T: Real, I: Index>(
         .map_init(
             || Accumulator::<T>::new(y.n_rows),
             |accumulator, r| {
-                accumulator.accumulate(x, norms[r], r, y);
                 let mut row = Vec::new();
+                if crate::cancel::is_cancelled() {
+                    return row; // the caller drops the whole result
+                }
+                accumulator.accumulate(x, norms[r], r, y);
                 accumulator.drain(|j, score| {
                     if (!upper_only || j as usize > r) && threshold.accepts(score) {
                         row.push((j, score));
@@ -336,7 +342,7 @@ pub fn dense<T: Real, I: Index>(x: &CsrView<'_, T, I>, y: &NormalizedColumns<T>,
         .with_min_len(4)
         .for_each(|(r, row_out)| {
             let norm = norms[r];
-            if norm == 0.0 {
+            if norm == 0.0 || crate::cancel::is_cancelled() {
                 return;
             }
             let (columns, values) = x.row(r);

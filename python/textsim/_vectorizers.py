@@ -521,7 +521,8 @@ class CountVectorizer(_VectorizerMixin):
 
     def fit_transform(self, raw_documents: Iterable[Any], y: Any = None) -> sp.csr_matrix:
         """Learn the vocabulary and return the document-term matrix."""
-        matrix, _ = self._fit(raw_documents, tfidf=None)
+        with self._unchanged_on_failure():
+            matrix, _ = self._fit(raw_documents, tfidf=None)
         return matrix
 
     def _transform(self, raw_documents: Any, tfidf: Any) -> sp.csr_matrix:
@@ -674,6 +675,10 @@ class TfidfVectorizer(CountVectorizer):
 
     def fit_transform(self, raw_documents: Iterable[Any], y: Any = None) -> sp.csr_matrix:
         """Learn the vocabulary and the idf; return the TF-IDF matrix."""
+        with self._unchanged_on_failure():
+            return self._fit_transform(raw_documents)
+
+    def _fit_transform(self, raw_documents: Iterable[Any]) -> sp.csr_matrix:
         self._check_params()
         transformer = self._transformer()
         if self.vocabulary is not None:
