@@ -13,6 +13,8 @@ pub mod decode;
 pub mod error;
 pub mod hashing;
 pub mod intern;
+#[doc(hidden)]
+pub mod invariants;
 pub mod normalize;
 pub mod parallel;
 pub mod preprocess;
