@@ -85,12 +85,39 @@ def test_a_bad_document_for_the_tokenizer_and_hashing_names_it(bad, error, words
         assert words in str(raised.value)
 
 
-def test_a_bad_document_from_a_generator_names_its_place_in_the_whole_input():
+@pytest.mark.parametrize("bad, error, words", BAD_DOCUMENTS)
+def test_a_bad_document_from_a_generator_names_its_place_in_the_whole_input(bad, error, words):
     vectorizer = textsim.TfidfVectorizer().fit(GOOD)
     before = fitted_state(vectorizer)
-    # Generators are read in batches; the error must still be raised, and the state kept.
-    with pytest.raises(DocumentTypeError):
-        vectorizer.fit(d for d in [*GOOD * 5000, None])
+    # Generators are read in batches (of 8192): the document's number is still its place in
+    # the whole input, not in its batch.
+    docs = [*GOOD * 5000, bad]
+    where = f"document {len(docs) - 1}"
+    for call in (vectorizer.fit, vectorizer.transform, textsim.HashingVectorizer().transform):
+        with pytest.raises(error, match=where) as raised:
+            call(d for d in docs)
+        assert words in str(raised.value)
+    assert_same_state(before, fitted_state(vectorizer))
+
+
+@pytest.mark.parametrize(
+    "encoding, good, bad",
+    [
+        ("ascii", b"abc def", b"ok \x81\xff bad"),
+        ("cp1252", b"caf\xe9 ok", b"ok \x81 bad"),
+        ("shift_jis", b"abc def", b"ok \x81\xff bad"),
+        ("utf-16-le", "ab cd".encode("utf-16-le"), b"\x00\xd8a\x00b\x00"),
+    ],
+)
+def test_bytes_invalid_in_the_given_encoding_name_the_document(encoding, good, bad):
+    docs = [good, bad, good]
+    vectorizer = textsim.CountVectorizer().fit(GOOD)
+    before = fitted_state(vectorizer)
+    vectorizer.set_params(encoding=encoding)
+    with pytest.raises(DocumentDecodeError, match="document 1") as raised:
+        vectorizer.fit(docs)
+    assert isinstance(raised.value, UnicodeDecodeError)
+    vectorizer.set_params(encoding="utf-8")
     assert_same_state(before, fitted_state(vectorizer))
 
 
