@@ -54,6 +54,17 @@ def long_documents() -> list[str]:
     return [" ".join(words)] * 20_000
 
 
+def big_matrix(seed: int) -> sp.csr_matrix:
+    """30,000 rows of 100 terms among 2,000 (one in each run of 20 columns): about 4.5e9
+    multiply-adds for all its cosines, many seconds; made directly, as sp.random is slow."""
+    rng = np.random.default_rng(seed)
+    n_rows, per_row, spread = 30_000, 100, 20
+    indices = (np.arange(per_row) * spread + rng.integers(0, spread, (n_rows, per_row))).ravel()
+    data = rng.random(n_rows * per_row) + 0.1
+    indptr = np.arange(n_rows + 1) * per_row
+    return sp.csr_matrix((data, indices, indptr), shape=(n_rows, per_row * spread))
+
+
 SMALL = ["the cat sat on the mat", "the dog sat on the log", "cats and dogs", "a mat for a dog"]
 
 
@@ -84,8 +95,7 @@ def test_tokenize_many_is_interrupted():
 
 
 def test_most_similar_is_interrupted_and_gives_the_same_result_afterwards():
-    # 30,000 rows of 100 terms among 2,000: about 4.5e9 multiply-adds, many seconds.
-    X = sp.random(30_000, 2_000, density=0.05, format="csr", random_state=1, dtype=np.float64)
+    X = big_matrix(1)
     head = X[:50]
     expected = textsim.most_similar(head, X, k=5, n_jobs=2)
     assert interrupted_after(lambda: textsim.most_similar(X, k=5, n_jobs=2)) < PROMPT
@@ -114,3 +124,12 @@ def test_calls_from_other_threads_are_not_cancelled_by_the_main_threads_interrup
     for indices, scores in results:  # type: ignore[misc]
         np.testing.assert_array_equal(indices, expected[0])
         np.testing.assert_array_equal(scores, expected[1])
+
+
+def test_hashing_and_similar_pairs_are_interrupted():
+    docs = long_documents()
+    hashing = textsim.HashingVectorizer(n_jobs=2)
+    assert interrupted_after(lambda: hashing.transform(docs)) < PROMPT
+    X = big_matrix(4)
+    assert interrupted_after(lambda: textsim.similar_pairs(X, min_score=0.99, n_jobs=2)) < PROMPT
+    assert hashing.transform(["a b c", "b c d"]).shape == (2, 2**20)
