@@ -6,12 +6,14 @@
 //! shares pools whose flag is never raised, so one caller's Ctrl-C never cancels another's call.
 //!
 //! A forked child inherits the pools' bookkeeping but not their threads (only the forking thread
-//! survives a fork): work sent to them would wait forever. Pools remember the process that made
-//! them, and a child makes its own.
+//! survives a fork): work sent to them would wait forever. The pools' registry remembers the
+//! process that made it, and a child makes its own (without touching the parent's lock, which
+//! a thread that no longer exists may have held at the fork).
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicPtr, Ordering};
 use std::sync::mpsc;
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use rayon::{ThreadPool, ThreadPoolBuilder};
@@ -47,32 +49,49 @@ struct Pool {
     stop: StopFlag,
 }
 
-struct Pools {
-    /// The process these pools' threads live in.
+/// The pools of one process. Never freed: a forked child leaves its parent's behind, because
+/// their threads do not exist there and their lock may have been held by one of them.
+struct Registry {
     owner: u32,
-    by_size: HashMap<(usize, Lane), Arc<Pool>>,
+    pools: Mutex<HashMap<(usize, Lane), Arc<Pool>>>,
+}
+
+/// This process's registry (a new one after a fork).
+fn registry() -> &'static Registry {
+    static CURRENT: AtomicPtr<Registry> = AtomicPtr::new(std::ptr::null_mut());
+    let me = std::process::id();
+    let mut current = CURRENT.load(Ordering::Acquire);
+    loop {
+        // SAFETY: a non-null pointer in CURRENT came from Box::into_raw below and is never
+        // freed, so it stays valid for the rest of the process.
+        if let Some(registry) = unsafe { current.as_ref() } {
+            if registry.owner == me {
+                return registry;
+            }
+        }
+        let fresh = Box::into_raw(Box::new(Registry {
+            owner: me,
+            pools: Mutex::new(HashMap::new()),
+        }));
+        match CURRENT.compare_exchange(current, fresh, Ordering::AcqRel, Ordering::Acquire) {
+            // SAFETY: just made, and from now on never freed (see above).
+            Ok(_) => return unsafe { &*fresh },
+            Err(winner) => {
+                // Another thread installed one first: use it (checked on the next turn).
+                // SAFETY: `fresh` was never shared; taking it back frees it once.
+                drop(unsafe { Box::from_raw(fresh) });
+                current = winner;
+            }
+        }
+    }
 }
 
 fn pool(threads: usize, lane: Lane) -> Option<Arc<Pool>> {
-    static POOLS: OnceLock<Mutex<Pools>> = OnceLock::new();
-    let mut pools = POOLS
-        .get_or_init(|| {
-            Mutex::new(Pools {
-                owner: std::process::id(),
-                by_size: HashMap::new(),
-            })
-        })
+    let mut pools = registry()
+        .pools
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner());
-    if pools.owner != std::process::id() {
-        // A forked child: the parent's pools have no threads here. Dropping them would signal
-        // threads that do not exist, so they are forgotten instead (a little memory, once).
-        for (_, stale) in pools.by_size.drain() {
-            std::mem::forget(stale);
-        }
-        pools.owner = std::process::id();
-    }
-    if let Some(pool) = pools.by_size.get(&(threads, lane)) {
+    if let Some(pool) = pools.get(&(threads, lane)) {
         return Some(pool.clone());
     }
     let stop = StopFlag::default();
@@ -87,7 +106,7 @@ fn pool(threads: usize, lane: Lane) -> Option<Arc<Pool>> {
         threads: threads_of_pool,
         stop,
     });
-    pools.by_size.insert((threads, lane), pool.clone());
+    pools.insert((threads, lane), pool.clone());
     Some(pool)
 }
 
