@@ -403,6 +403,7 @@ impl Fitter {
             .into_par_iter()
             .map(|s| MergedShard::gather(s, &chunks, &members, options.binary))
             .collect();
+        crate::cancel::checkpoint()?;
         let n_terms: usize = shards.iter().map(|shard| shard.terms.len()).sum();
         if n_terms == 0 {
             return Err(Error::EmptyVocabulary);

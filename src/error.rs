@@ -29,6 +29,8 @@ pub enum Error {
     EmptyVocabulary,
     /// Pruning by document frequency left no feature (scikit-learn's message).
     NothingLeftAfterPruning,
+    /// The caller asked the work to stop (Ctrl-C); its partial result is thrown away.
+    Cancelled,
 }
 
 impl Error {
@@ -106,6 +108,7 @@ impl fmt::Display for Error {
                 f,
                 "After pruning, no terms remain. Try a lower min_df or a higher max_df."
             ),
+            Error::Cancelled => write!(f, "interrupted"),
         }
     }
 }

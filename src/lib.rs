@@ -6,12 +6,15 @@ pub mod accents;
 pub mod analyze;
 pub mod arrow;
 pub mod bengali;
+pub mod cancel;
 pub mod chars;
 pub mod count;
 pub mod decode;
 pub mod error;
 pub mod hashing;
 pub mod intern;
+#[doc(hidden)]
+pub mod invariants;
 pub mod normalize;
 pub mod parallel;
 pub mod preprocess;

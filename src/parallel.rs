@@ -1,10 +1,24 @@
 //! Thread pools by size, so that `n_jobs` is honoured and results can be checked to be the same
-//! for any number of threads.
+//! for any number of threads; and running work on them so that the caller can stop it.
+//!
+//! Pools come in two lanes. Work from a caller that can be interrupted (Python's main thread,
+//! where signals arrive) runs on its own pools, whose stop flag it alone raises; everyone else
+//! shares pools whose flag is never raised, so one caller's Ctrl-C never cancels another's call.
+//!
+//! A forked child inherits the pools' bookkeeping but not their threads (only the forking thread
+//! survives a fork): work sent to them would wait forever. The pools' registry remembers the
+//! process that made it, and a child makes its own (without touching the parent's lock, which
+//! a thread that no longer exists may have held at the fork).
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::atomic::{AtomicPtr, Ordering};
+use std::sync::mpsc;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use rayon::{ThreadPool, ThreadPoolBuilder};
+
+use crate::cancel::{self, StopFlag};
 
 /// The number of threads for `n_jobs`: the value itself, else `TEXTSIM_NUM_THREADS`, else every core.
 pub fn thread_count(n_jobs: Option<usize>) -> usize {
@@ -21,30 +35,160 @@ pub fn thread_count(n_jobs: Option<usize>) -> usize {
     std::thread::available_parallelism().map_or(1, |n| n.get())
 }
 
-fn pool(threads: usize) -> Option<Arc<ThreadPool>> {
-    static POOLS: OnceLock<Mutex<HashMap<usize, Arc<ThreadPool>>>> = OnceLock::new();
-    let mut pools = POOLS
-        .get_or_init(Default::default)
+/// Who a pool's work belongs to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+enum Lane {
+    /// A caller that may stop its work (one at a time: the interruptible thread).
+    Interruptible,
+    /// Everyone else; never stopped.
+    Shared,
+}
+
+struct Pool {
+    threads: ThreadPool,
+    stop: StopFlag,
+}
+
+/// The pools of one process. Never freed: a forked child leaves its parent's behind, because
+/// their threads do not exist there and their lock may have been held by one of them.
+struct Registry {
+    owner: u32,
+    pools: Mutex<HashMap<(usize, Lane), Arc<Pool>>>,
+}
+
+/// This process's registry (a new one after a fork).
+fn registry() -> &'static Registry {
+    static CURRENT: AtomicPtr<Registry> = AtomicPtr::new(std::ptr::null_mut());
+    let me = std::process::id();
+    let mut current = CURRENT.load(Ordering::Acquire);
+    loop {
+        // SAFETY: a non-null pointer in CURRENT came from Box::into_raw below and is never
+        // freed, so it stays valid for the rest of the process.
+        if let Some(registry) = unsafe { current.as_ref() } {
+            if registry.owner == me {
+                return registry;
+            }
+        }
+        let fresh = Box::into_raw(Box::new(Registry {
+            owner: me,
+            pools: Mutex::new(HashMap::new()),
+        }));
+        match CURRENT.compare_exchange(current, fresh, Ordering::AcqRel, Ordering::Acquire) {
+            // SAFETY: just made, and from now on never freed (see above).
+            Ok(_) => return unsafe { &*fresh },
+            Err(winner) => {
+                // Another thread installed one first: use it (checked on the next turn).
+                // SAFETY: `fresh` was never shared; taking it back frees it once.
+                drop(unsafe { Box::from_raw(fresh) });
+                current = winner;
+            }
+        }
+    }
+}
+
+fn pool(threads: usize, lane: Lane) -> Option<Arc<Pool>> {
+    let mut pools = registry()
+        .pools
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner());
-    if let Some(pool) = pools.get(&threads) {
+    if let Some(pool) = pools.get(&(threads, lane)) {
         return Some(pool.clone());
     }
-    let pool = ThreadPoolBuilder::new()
+    let stop = StopFlag::default();
+    let watched = stop.clone();
+    let threads_of_pool = ThreadPoolBuilder::new()
         .num_threads(threads)
         .thread_name(|i| format!("textsim-{i}"))
+        .start_handler(move |_| cancel::watch_on_this_thread(watched.clone()))
         .build()
         .ok()?;
-    let pool = Arc::new(pool);
-    pools.insert(threads, pool.clone());
+    let pool = Arc::new(Pool {
+        threads: threads_of_pool,
+        stop,
+    });
+    pools.insert((threads, lane), pool.clone());
     Some(pool)
 }
 
 /// Runs `work` on a pool of `thread_count(n_jobs)` threads (on the caller's thread if a pool
 /// cannot be made, which gives the same result, only slower).
 pub fn run<R: Send>(n_jobs: Option<usize>, work: impl FnOnce() -> R + Send) -> R {
-    match pool(thread_count(n_jobs)) {
-        Some(pool) => pool.install(work),
+    match pool(thread_count(n_jobs), Lane::Shared) {
+        Some(pool) => pool.threads.install(work),
         None => work(),
+    }
+}
+
+/// How often a waiting caller asks whether to stop.
+const POLL_INTERVAL: Duration = Duration::from_millis(50);
+
+/// Runs `work` like [`run`] while the calling thread waits, calling `should_stop` every
+/// [`POLL_INTERVAL`]. When it says yes, the work's checkpoints fail from then on; once the
+/// workers have stopped, the result is dropped and `None` returned. Only one thread may call
+/// this at a time (the one where interrupts arrive); others use [`run`].
+pub fn run_interruptible<R: Send>(
+    n_jobs: Option<usize>,
+    work: impl FnOnce() -> R + Send,
+    mut should_stop: impl FnMut() -> bool,
+) -> Option<R> {
+    let Some(pool) = pool(thread_count(n_jobs), Lane::Interruptible) else {
+        return Some(work());
+    };
+    pool.stop.reset();
+    let (sender, receiver) = mpsc::channel();
+    let result = pool.threads.in_place_scope(|scope| {
+        scope.spawn(move |_| {
+            // The receiver outlives the scope; a failed send cannot happen.
+            let _ = sender.send(work());
+        });
+        loop {
+            match receiver.recv_timeout(POLL_INTERVAL) {
+                Ok(result) => return Some(result),
+                // The work panicked: the scope re-raises the panic as it ends.
+                Err(mpsc::RecvTimeoutError::Disconnected) => return None,
+                Err(mpsc::RecvTimeoutError::Timeout) => {
+                    if !pool.stop.is_raised() && should_stop() {
+                        pool.stop.request_stop();
+                    }
+                }
+            }
+        }
+    });
+    let stopped = pool.stop.is_raised();
+    pool.stop.reset();
+    result.filter(|_| !stopped)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rayon::prelude::*;
+    use std::time::Instant;
+
+    #[test]
+    fn a_stop_request_ends_the_work_early_and_drops_its_result() {
+        let started = Instant::now();
+        let result = run_interruptible(
+            Some(2),
+            || {
+                (0..u64::MAX)
+                    .into_par_iter()
+                    .try_for_each(|_| cancel::checkpoint())
+            },
+            || started.elapsed() > Duration::from_millis(120),
+        );
+        assert!(result.is_none());
+        // The pool is usable again, and not stopped.
+        let sum = run_interruptible(
+            Some(2),
+            || (0..1000u64).into_par_iter().sum::<u64>(),
+            || false,
+        );
+        assert_eq!(sum, Some(499_500));
+    }
+
+    #[test]
+    fn shared_pools_are_never_stopped() {
+        assert_eq!(run(Some(2), cancel::checkpoint), Ok(()));
     }
 }

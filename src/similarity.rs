@@ -281,6 +281,9 @@ pub fn most_similar<T: Real, I: Index>(
         .for_each_init(
             || (Accumulator::<T>::new(y.n_rows), Vec::<(f64, u32)>::new()),
             |(accumulator, candidates), (r, (row_indices, row_scores))| {
+                if crate::cancel::is_cancelled() {
+                    return; // the caller drops the whole result
+                }
                 accumulator.accumulate(x, norms[r], r, y);
                 candidates.clear();
                 if threshold.accepts_disjoint() {
@@ -331,8 +334,11 @@ pub fn pairs<T: Real, I: Index>(
         .map_init(
             || Accumulator::<T>::new(y.n_rows),
             |accumulator, r| {
-                accumulator.accumulate(x, norms[r], r, y);
                 let mut row = Vec::new();
+                if crate::cancel::is_cancelled() {
+                    return row; // the caller drops the whole result
+                }
+                accumulator.accumulate(x, norms[r], r, y);
                 accumulator.drain(|j, score| {
                     if (!upper_only || j as usize > r) && threshold.accepts(score) {
                         row.push((j, score));
@@ -471,6 +477,9 @@ pub fn most_similar_within<T: Real, I: Index>(
         .map(|_| Mutex::new((UpperAccumulator::new(n), TopKLists::new(n, k))))
         .collect();
     (0..n).into_par_iter().with_min_len(4).for_each(|i| {
+        if crate::cancel::is_cancelled() {
+            return; // the caller drops the whole result
+        }
         // Each pool thread has its own state, so the lock is never contended.
         let worker = rayon::current_thread_index().unwrap_or(0) % threads;
         let mut state = workers[worker]
@@ -522,6 +531,9 @@ pub fn pairs_within<T: Real, I: Index>(
             || UpperAccumulator::<T>::new(x.n_rows),
             |accumulator, i| {
                 let mut row = Vec::new();
+                if crate::cancel::is_cancelled() {
+                    return row; // the caller drops the whole result
+                }
                 accumulator.upper_row(x, &columns, &slots, i, |j, score| {
                     if threshold.accepts(score.to_f64()) {
                         row.push((j, score.to_f64()));
@@ -548,7 +560,7 @@ pub fn dense<T: Real, I: Index>(x: &CsrView<'_, T, I>, y: &NormalizedColumns<T>,
         .with_min_len(4)
         .for_each(|(r, row_out)| {
             let norm = norms[r];
-            if norm == 0.0 {
+            if norm == 0.0 || crate::cancel::is_cancelled() {
                 return;
             }
             let (columns, values) = x.row(r);

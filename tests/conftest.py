@@ -241,3 +241,23 @@ def bbc_records(load_corpus) -> list[dict]:
 def bbc_subset(bbc_records) -> list[str]:
     """500 BBC articles, every fourth one (all five categories)."""
     return [r["text"] for r in bbc_records[::4][:500]]
+
+
+# -- the slow suite -----------------------------------------------------------------------------
+# Tests marked `slow` (big inputs, long soaks: minutes, gigabytes) run with --run-slow, as
+# .ci/run does; a plain `pytest` skips them.
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--run-slow", action="store_true", default=False, help="also run tests marked slow"
+    )
+
+
+def pytest_collection_modifyitems(config, items):
+    if config.getoption("--run-slow"):
+        return
+    skip = pytest.mark.skip(reason="slow: run with --run-slow (.ci/run does)")
+    for item in items:
+        if "slow" in item.keywords:
+            item.add_marker(skip)

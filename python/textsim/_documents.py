@@ -9,7 +9,12 @@ here; bytes in an encoding other than UTF-8 are decoded here, as scikit-learn do
 from __future__ import annotations
 
 import codecs
+import contextlib
+import re
+from collections.abc import Iterator
 from typing import Any
+
+from textsim._exceptions import DocumentDecodeError, DocumentError, DocumentTypeError
 
 _NOT_ITERABLE = "Iterable over raw text documents expected, string object received."
 
@@ -36,8 +41,48 @@ def as_documents(raw: Any, input: str, encoding: str, decode_error: str) -> Any:
         isinstance(d, bytes) for d in docs
     ):
         if codecs.lookup(encoding).name != "utf-8":
-            docs = [d.decode(encoding, decode_error) if isinstance(d, bytes) else d for d in docs]
+            docs = [_decoded(i, d, encoding, decode_error) for i, d in enumerate(docs)]
     return docs
+
+
+def _decoded(index: int, doc: Any, encoding: str, decode_error: str) -> Any:
+    """``doc`` decoded if it is bytes; a failure names the document, as the core's do."""
+    if not isinstance(doc, bytes):
+        return doc
+    try:
+        return doc.decode(encoding, decode_error)
+    except UnicodeDecodeError as error:
+        shown = " ".join(f"0x{b:02x}" for b in error.object[error.start : error.end])
+        message = (
+            f"document {index} is not valid {error.encoding}: byte(s) {shown} at offset "
+            f"{error.start} ({error.reason}); pass decode_error='replace' or 'ignore', or give "
+            "the right encoding="
+        )
+        raise DocumentDecodeError(
+            message, error.encoding, error.object, error.start, error.end, error.reason
+        ) from None
+
+
+# "document 4 is not valid ..." (the core's errors) and "... (document 4)" (refused types).
+_DOCUMENT_NUMBER = re.compile(r"(?:(?<=^document )|(?<=\(document ))\d+")
+
+
+@contextlib.contextmanager
+def numbered_from(offset: int) -> Iterator[None]:
+    """Errors about document ``i`` of a batch that starts at document ``offset`` of the whole
+    input name it ``offset + i``."""
+    try:
+        yield
+    except (DocumentError, DocumentTypeError) as error:
+        if offset == 0:
+            raise
+        message = error.message if isinstance(error, DocumentDecodeError) else str(error)
+        renumbered = _DOCUMENT_NUMBER.sub(lambda m: str(int(m.group(0)) + offset), message, count=1)
+        if isinstance(error, DocumentDecodeError):
+            raise DocumentDecodeError(
+                renumbered, error.encoding, error.object, error.start, error.end, error.reason
+            ) from None
+        raise type(error)(renumbered) from None
 
 
 def _is_arrow_strings(raw: Any) -> bool:

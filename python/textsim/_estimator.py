@@ -8,7 +8,9 @@ built here from scikit-learn's own classes, imported only when scikit-learn call
 
 from __future__ import annotations
 
+import contextlib
 import inspect
+from collections.abc import Iterator
 from typing import Any
 
 from textsim._exceptions import NotFittedError, ParameterError
@@ -46,6 +48,19 @@ class TextsimEstimator:
             setattr(self, name, value)
         self._forget_cores()
         return self
+
+    @contextlib.contextmanager
+    def _unchanged_on_failure(self) -> Iterator[None]:
+        """A fit that raises (bad input, Ctrl-C) leaves the estimator as it was: fitted
+        attributes, caches and all. Attributes are replaced by fitting, never mutated in place,
+        so a shallow copy of them is enough."""
+        saved = dict(self.__dict__)
+        try:
+            yield
+        except BaseException:
+            self.__dict__.clear()
+            self.__dict__.update(saved)
+            raise
 
     def _forget_cores(self) -> None:
         """Drops cached Rust objects built from the parameters (not fitted state)."""

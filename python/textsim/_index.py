@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import zipfile
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -97,9 +98,19 @@ class SimilarityIndex:
     @classmethod
     def load(cls, path: Any) -> SimilarityIndex:
         """Reads an index written by :meth:`save`; runs no code from the file."""
+        where = str(path) if isinstance(path, (str, Path)) else "the file"
+        try:
+            return cls._load_from(path, where)
+        except (
+            zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, KeyError, TypeError,
+            AttributeError,
+        ) as exc:
+            raise ValueError(f"{where} is not a textsim index, or is damaged ({exc})") from None
+
+    @classmethod
+    def _load_from(cls, path: Any, where: str) -> SimilarityIndex:
         from textsim._persist import load as load_model
 
-        where = str(path) if isinstance(path, (str, Path)) else "the file"
         with zipfile.ZipFile(path) as archive:
             names = sorted(archive.namelist())
             expected = sorted((_MANIFEST, _VECTORIZER, *_ARRAYS))

@@ -85,6 +85,7 @@ import math
 import os
 import tempfile
 import zipfile
+import zlib
 from collections.abc import Mapping
 from typing import IO, Any, Union
 
@@ -475,6 +476,14 @@ def load(path: PathOrFile) -> Any:
     this one does not read.
     """
     zf, source = _open_zip(path)
+    try:
+        return _load_from(zf, source)
+    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError) as exc:
+        # A damaged archive (bad CRC, truncated or undecodable member, unknown compression).
+        raise ValueError(f"{source}: the textsim model file is damaged ({exc})") from None
+
+
+def _load_from(zf: zipfile.ZipFile, source: str) -> Any:
     with zf:
         reader = _Reader(zf, source)
         names = zf.namelist()

@@ -21,9 +21,10 @@ import scipy.sparse as sp
 
 from textsim import _core
 from textsim._exceptions import ParameterError
+from textsim._validation import check_finite
 
 
-def _as_csr(X: Any) -> sp.csr_matrix:
+def _as_csr(X: Any, name: str) -> sp.csr_matrix:
     if sp.issparse(X):
         X = sp.csr_matrix(X)
     else:
@@ -38,13 +39,14 @@ def _as_csr(X: Any) -> sp.csr_matrix:
     if not X.has_canonical_format:
         X = X.copy()
         X.sum_duplicates()
+    check_finite(X, name)
     return X
 
 
 def _matrices(X: Any, Y: Any) -> tuple[tuple[Any, ...], tuple[Any, ...], Any]:
     """X and Y as CSR parts of one value type and one index type, and that value type."""
-    x = _as_csr(X)
-    y = x if Y is None else _as_csr(Y)
+    x = _as_csr(X, "X")
+    y = x if Y is None else _as_csr(Y, "Y")
     if x.shape[1] != y.shape[1]:
         raise ValueError(
             f"Incompatible dimension for X and Y matrices: X.shape[1] == {x.shape[1]} while "
@@ -89,6 +91,14 @@ def most_similar(
     """
     if isinstance(k, bool) or not isinstance(k, numbers.Integral) or k < 1:
         raise ParameterError(f"k: expected an int of 1 or more, got {k!r}")
+    if min_score is not None and (
+        isinstance(min_score, bool)
+        or not isinstance(min_score, numbers.Real)
+        or not -1.0 <= min_score <= 1.0
+    ):
+        raise ParameterError(
+            f"min_score: expected None or a number in [-1, 1] (cosines lie there), got {min_score!r}"
+        )
     x, y, dtype = _matrices(X, Y)
     indices, scores = _core.most_similar(
         x, y, k=int(k), min_score=None if min_score is None else float(min_score),
@@ -105,10 +115,14 @@ def similar_pairs(
 
     With ``Y=None``, each unordered pair of rows of ``X`` once (``i < j``, no diagonal).
     """
-    if isinstance(min_score, bool) or not isinstance(min_score, numbers.Real) or not min_score > 0:
+    if (
+        isinstance(min_score, bool)
+        or not isinstance(min_score, numbers.Real)
+        or not 0 < min_score <= 1
+    ):
         raise ParameterError(
-            f"min_score: expected a number above 0, got {min_score!r} (at 0 or below every pair "
-            "of rows qualifies: use cosine_similarity for the whole matrix)"
+            f"min_score: expected a number in (0, 1], got {min_score!r} (at 0 or below every pair "
+            "of rows qualifies: use cosine_similarity for the whole matrix; no cosine is above 1)"
         )
     x, y, dtype = _matrices(X, Y)
     data, indices, indptr, shape = _core.similar_pairs(

@@ -10,6 +10,7 @@ import scipy.sparse as sp
 from textsim import _core
 from textsim._estimator import TextsimEstimator
 from textsim._exceptions import NotFittedError, ParameterError
+from textsim._validation import check_finite
 
 
 class TfidfTransformer(TextsimEstimator):
@@ -55,12 +56,18 @@ class TfidfTransformer(TextsimEstimator):
         if not X.has_canonical_format:
             X = X.copy() if not copy else X
             X.sum_duplicates()
+        check_finite(X, "X")
         return X
 
     def fit(self, X: Any, y: Any = None) -> TfidfTransformer:
         """Learn the idf vector (global term weights)."""
+        with self._unchanged_on_failure():
+            return self._fit(X)
+
+    def _fit(self, X: Any) -> TfidfTransformer:
         self._validate()
         X = X if sp.issparse(X) and X.format == "csr" else self._as_csr(X, copy=False)
+        check_finite(X, "X")
         self.n_features_in_ = X.shape[1]
         if self.use_idf:
             dtype = X.dtype if X.dtype in (np.float64, np.float32) else np.float64

@@ -22,7 +22,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from textsim import _core
-from textsim._documents import _is_arrow_strings, as_documents
+from textsim._documents import _is_arrow_strings, as_documents, numbered_from
 from textsim._estimator import TextsimEstimator
 from textsim._exceptions import NotFittedError, ParameterError
 from textsim._tfidf import TfidfTransformer
@@ -294,18 +294,23 @@ class _VectorizerMixin(TextsimEstimator):
         docs = as_documents(raw_documents, self.input, self.encoding, self.decode_error)
         return docs, False
 
-    def _batches(self, raw_documents: Any) -> Iterator[tuple[Any, bool]]:
-        """The documents in batches for the core. A collection that knows its length is one
-        batch; a generator or other iterator is read ``_BATCH`` documents at a time, so that
-        only one batch of its strings is alive at once."""
+    def _batches(self, raw_documents: Any) -> Iterator[tuple[int, Any, bool]]:
+        """The documents in batches for the core, each with the place of its first document in
+        the whole input. A collection that knows its length is one batch; a generator or
+        other iterator is read ``_BATCH`` documents at a time, so that only one batch of its
+        strings is alive at once."""
         if isinstance(raw_documents, str):
             raise ValueError(_NOT_ITERABLE)
         if hasattr(raw_documents, "__len__") or _is_arrow_strings(raw_documents):
-            yield self._corpus(raw_documents)
+            yield (0, *self._corpus(raw_documents))
             return
         iterator = iter(raw_documents)
+        offset = 0
         while batch := list(itertools.islice(iterator, _BATCH)):
-            yield self._corpus(batch)
+            with numbered_from(offset):
+                corpus = self._corpus(batch)
+            yield (offset, *corpus)
+            offset += len(batch)
 
     def _core_for(self, analyzed: bool) -> _core.AnalyzerCore:
         """The analyzer core; for features made in Python, any core counts them."""
@@ -507,10 +512,11 @@ class CountVectorizer(_VectorizerMixin):
         )
         # Each batch is counted as it comes (a list is one batch), then one merge finishes.
         fitter = None
-        for docs, analyzed in self._batches(raw_documents):
+        for offset, docs, analyzed in self._batches(raw_documents):
             if fitter is None:
                 fitter = _core.FitterCore(self._core_for(analyzed))
-            fitter.add(docs, analyzed=analyzed)
+            with numbered_from(offset):
+                fitter.add(docs, analyzed=analyzed)
             del docs
         if fitter is None:
             fitter = _core.FitterCore(self._core_for(False))
@@ -521,7 +527,8 @@ class CountVectorizer(_VectorizerMixin):
 
     def fit_transform(self, raw_documents: Iterable[Any], y: Any = None) -> sp.csr_matrix:
         """Learn the vocabulary and return the document-term matrix."""
-        matrix, _ = self._fit(raw_documents, tfidf=None)
+        with self._unchanged_on_failure():
+            matrix, _ = self._fit(raw_documents, tfidf=None)
         return matrix
 
     def _transform(self, raw_documents: Any, tfidf: Any) -> sp.csr_matrix:
@@ -530,16 +537,14 @@ class CountVectorizer(_VectorizerMixin):
         self._check_vocabulary()
         dtype = self._value_dtype()
         vocabulary = self._vocabulary_core()
-        matrices = [
-            _csr(
-                self._core_for(analyzed).transform(
+        matrices = []
+        for offset, docs, analyzed in self._batches(raw_documents):
+            with numbered_from(offset):
+                parts = self._core_for(analyzed).transform(
                     docs, analyzed=analyzed, vocabulary=vocabulary, binary=bool(self.binary),
                     dtype=self._core_dtype(dtype), tfidf=tfidf,
-                ),
-                dtype,
-            )
-            for docs, analyzed in self._batches(raw_documents)
-        ]
+                )
+            matrices.append(_csr(parts, dtype))
         return _stack(matrices, len(vocabulary), dtype)
 
     def transform(self, raw_documents: Iterable[Any]) -> sp.csr_matrix:
@@ -674,6 +679,10 @@ class TfidfVectorizer(CountVectorizer):
 
     def fit_transform(self, raw_documents: Iterable[Any], y: Any = None) -> sp.csr_matrix:
         """Learn the vocabulary and the idf; return the TF-IDF matrix."""
+        with self._unchanged_on_failure():
+            return self._fit_transform(raw_documents)
+
+    def _fit_transform(self, raw_documents: Iterable[Any]) -> sp.csr_matrix:
         self._check_params()
         transformer = self._transformer()
         if self.vocabulary is not None:
@@ -799,17 +808,15 @@ class HashingVectorizer(_VectorizerMixin):
                 f"or None. Got {self.norm!r} instead."
             )
         dtype = np.dtype(self.dtype)
-        matrices = [
-            _csr(
-                self._core_for(analyzed).hash(
+        matrices = []
+        for offset, docs, analyzed in self._batches(X):
+            with numbered_from(offset):
+                parts = self._core_for(analyzed).hash(
                     docs, analyzed=analyzed, n_features=int(self.n_features),
                     alternate_sign=bool(self.alternate_sign), binary=bool(self.binary),
                     norm=self.norm, dtype="float32" if dtype == np.float32 else "float64",
-                ),
-                dtype,
-            )
-            for docs, analyzed in self._batches(X)
-        ]
+                )
+            matrices.append(_csr(parts, dtype))
         return _stack(matrices, int(self.n_features), dtype)
 
     def fit_transform(self, X: Iterable[Any], y: Any = None) -> sp.csr_matrix:

@@ -19,6 +19,7 @@ use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
 use crate::analyze::{Analyzer, AnalyzerKind};
+use crate::cancel::{checkpoint, Cancellable};
 use crate::count::{self, DocumentBound, FitOptions, GivenFeatures, RawDocuments, Vocabulary};
 use crate::decode::{decode, DecodeErrors, RawText};
 use crate::error::{DocumentProblem, Error};
@@ -76,6 +77,8 @@ fn to_py_err(py: Python<'_>, error: Error) -> PyErr {
         Error::TokenPattern { .. } | Error::TooManyCaptureGroups { .. } => "TokenPatternError",
         Error::Parameter { .. } => "ParameterError",
         Error::EmptyVocabulary | Error::NothingLeftAfterPruning => "VocabularyError",
+        // Only reached if work stopped without a signal handler raising (it never should).
+        Error::Cancelled => return pyo3::exceptions::PyKeyboardInterrupt::new_err("interrupted"),
     };
     textsim_error(py, class, error.to_string())
 }
@@ -102,16 +105,58 @@ fn refusal_error(py: Python<'_>, index: Option<usize>, refusal: Refusal) -> PyEr
     }
 }
 
+/// Whether this thread is Python's main thread, the one signal handlers run on (only its
+/// calls can be interrupted; elsewhere `check_signals` never reports anything).
+fn on_main_thread(py: Python<'_>) -> bool {
+    static MAIN_THREAD: pyo3::sync::PyOnceLock<Option<u64>> = pyo3::sync::PyOnceLock::new();
+    let main = MAIN_THREAD.get_or_init(py, || {
+        py.import("threading")
+            .and_then(|threading| threading.call_method0("main_thread"))
+            .and_then(|thread| thread.getattr("ident"))
+            .and_then(|ident| ident.extract::<u64>())
+            .ok()
+    });
+    // SAFETY: PyThread_get_thread_ident only reads the calling thread's identity.
+    let current = unsafe { pyo3::ffi::PyThread_get_thread_ident() } as u64;
+    *main == Some(current)
+}
+
 /// Runs `work` with the interpreter lock released, on a pool of `n_jobs` threads. A panic in the
-/// core becomes a Python exception, never an abort; a Ctrl-C that arrived meanwhile is raised.
+/// core becomes a Python exception, never an abort. On the main thread the caller wakes every
+/// 50 ms to run Python's signal handlers: a Ctrl-C stops the work at its next checkpoint and is
+/// raised as KeyboardInterrupt, and nothing the work had made is kept.
 fn detached<T: Send>(
     py: Python<'_>,
     n_jobs: Option<usize>,
     work: impl FnOnce() -> Result<T, Error> + Send,
 ) -> PyResult<T> {
-    let outcome =
-        py.detach(|| catch_unwind(AssertUnwindSafe(|| crate::parallel::run(n_jobs, work))));
+    let interruptible = on_main_thread(py);
+    let mut interrupt: Option<PyErr> = None;
+    let outcome = py.detach(|| {
+        catch_unwind(AssertUnwindSafe(|| {
+            if !interruptible {
+                return Some(crate::parallel::run(n_jobs, work));
+            }
+            crate::parallel::run_interruptible(n_jobs, work, || {
+                match Python::attach(|py| py.check_signals()) {
+                    Ok(()) => false,
+                    Err(error) => {
+                        interrupt = Some(error);
+                        true
+                    }
+                }
+            })
+        }))
+    });
+    if let Some(error) = interrupt {
+        return Err(error);
+    }
     py.check_signals()?;
+    let outcome = match outcome {
+        Ok(Some(result)) => Ok(result),
+        Ok(None) => Ok(Err(Error::Cancelled)),
+        Err(panic) => Err(panic),
+    };
     match outcome {
         Ok(Ok(value)) => Ok(value),
         Ok(Err(error)) => Err(to_py_err(py, error)),
@@ -533,6 +578,7 @@ impl PyTokenizer {
             raws.par_iter()
                 .enumerate()
                 .map(|(i, &raw)| {
+                    checkpoint()?;
                     let text = decode(raw, errors).map_err(document_error(Some(i)))?;
                     Ok(tokenizer.preprocess(&text).into_owned())
                 })
@@ -567,7 +613,10 @@ impl PyTokenizer {
             let documents = raws
                 .par_iter()
                 .enumerate()
-                .map(|(i, &raw)| self.prepare(raw, Some(i)))
+                .map(|(i, &raw)| {
+                    checkpoint()?;
+                    self.prepare(raw, Some(i))
+                })
                 .collect::<Result<Vec<_>, Error>>()?;
             Ok(PreparedTokens::intern(documents))
         })?;
@@ -587,6 +636,7 @@ impl PyTokenizer {
             raws.par_iter()
                 .enumerate()
                 .map(|(i, &raw)| {
+                    checkpoint()?;
                     let text = decode(raw, errors).map_err(document_error(Some(i)))?;
                     Ok(tokenizer.count(&text) as i64)
                 })
@@ -976,10 +1026,12 @@ impl PyAnalyzer {
                     texts: &texts,
                     errors: self.decode_errors,
                 };
+                let source = Cancellable { source: &source };
                 detached(py, self.n_jobs, || work(&source))
             }
             Corpus::Analyzed(documents) => {
                 let source = GivenFeatures { documents };
+                let source = Cancellable { source: &source };
                 detached(py, self.n_jobs, || work(&source))
             }
         }
