@@ -838,7 +838,8 @@ class TfidfVectorizer(CountVectorizer):
         fitted = self._tfidf
         idf = fitted.__dict__.get("idf_")
         settings = (
-            None if idf is None else np.asarray(idf, dtype=np.float64),
+            # Aligned: an idf unpickled from a network buffer (Dask) can be misaligned.
+            None if idf is None else np.require(idf, dtype=np.float64, requirements=["C", "A"]),
             bool(fitted.sublinear_tf),
             fitted.norm,
         )
