@@ -223,3 +223,14 @@ def test_generators_in_batches_give_the_same_fit_and_matrix(batch_size):
 def test_batch_size_is_not_a_constructor_parameter():
     assert "batch_size" not in TfidfVectorizer().get_params()
     assert "batch_size" not in CountVectorizer().get_params()
+
+
+def test_parameters_are_checked_before_any_document_is_read():
+    def unread():
+        raise AssertionError("a document was read")
+        yield "never"
+
+    with pytest.raises(ParameterError, match="min_df"):
+        TfidfVectorizer(min_df=-1).fit(unread())
+    with pytest.raises(ParameterError, match="max_features"):
+        CountVectorizer(max_features=0).fit(unread())

@@ -486,6 +486,7 @@ class CountVectorizer(_VectorizerMixin):
         if self.fixed_vocabulary_:
             self._fit(raw_documents, tfidf=None, batch_size=batch_size)
             return self
+        self._fit_options()  # checked before reading any document
         stats = CorpusStats(self)
         stats._add(self, raw_documents, batch_size)
         self._finish_from_stats(stats)

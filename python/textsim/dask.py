@@ -74,7 +74,10 @@ def stats(vectorizer: Any, collection: Any, *, split_every: int = 8) -> CorpusSt
     """The corpus statistics of ``collection`` for ``vectorizer``'s analyzer settings: one
     CorpusStats per partition, merged in a tree of ``split_every`` at a time."""
     empty = CorpusStats(vectorizer)
-    bag = db.from_delayed(_partitions(collection))
+    partitions = _partitions(collection)
+    if not partitions:
+        return empty
+    bag = db.from_delayed(partitions)
     reduction = bag.reduction(
         functools.partial(_partition_stats, empty), _merged, split_every=split_every
     )
