@@ -262,3 +262,13 @@ def test_arrays_from_network_buffers_may_be_misaligned():
 
     odd = sp.csr_matrix((misaligned(matrix.data), matrix.indices, matrix.indptr), shape=matrix.shape)
     np.testing.assert_array_equal(textsim.most_similar(odd, k=3)[1], textsim.most_similar(matrix, k=3)[1])
+
+
+def test_the_fitted_vectorizer_is_in_the_graph_once():
+    vectorizer = textsim.TfidfVectorizer().fit(DOCS)
+    bag = as_bag(DOCS, partitions=6)
+    pickled = len(cloudpickle.dumps(vectorizer))
+    added = len(cloudpickle.dumps(dict(tsd.transform(vectorizer, bag).__dask_graph__()))) - len(
+        cloudpickle.dumps(dict(bag.__dask_graph__()))
+    )
+    assert pickled <= added < 2 * pickled

@@ -7,7 +7,7 @@ Install with ``pip install 'textsim[dask]'``. Works with any Dask scheduler, inc
   a tree (``Bag.reduction``), and the vectorizer is finalised on the client. Vocabulary and idf
   are exactly those of one ``fit`` over all the documents.
 * :func:`transform`: a dask array of CSR blocks, one per partition; the fitted vectorizer is
-  sent to the workers once (scattered with ``broadcast=True`` on a distributed client).
+  one node of the graph, sent from the client once and fetched by each worker once.
 * :func:`most_similar`: top-k over tiles (row block of X x row block of Y); each row's tiles
   merge into the exact global top-k, the answer of :func:`textsim.most_similar`.
 
@@ -92,17 +92,11 @@ def fit(vectorizer: Any, collection: Any, *, split_every: int = 8) -> Any:
 
 
 def _shared(value: Any) -> Any:
-    """``value`` for many tasks: scattered to every worker once on a distributed client, else
-    one node of the graph that every task depends on."""
-    from distributed import get_client
-
-    try:
-        client = get_client()
-    except ValueError:
-        client = None
-    if client is None or dask.base.get_scheduler() != client.get:
-        return dask.delayed(value, pure=True, traverse=False)
-    return client.scatter(value, broadcast=True, hash=False)
+    """``value`` as one node of the graph that every task depends on: it leaves the client
+    once, in the graph, and each worker fetches it once from a worker that has it. Unlike data
+    scattered to the workers, it is made again if every worker holding it dies, and it works
+    with any scheduler, distributed or not."""
+    return dask.delayed(value, pure=True, traverse=False)
 
 
 def _transform_partition(vectorizer: Any, partition: Any) -> sp.csr_matrix:
