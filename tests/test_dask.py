@@ -150,6 +150,7 @@ def test_reads_parquet_csv_and_json_with_dasks_readers(client, tmp_path):
         dd.read_parquet(str(tmp_path / "*.parquet"))["text"],
         dd.read_csv(str(tmp_path / "*.csv"), keep_default_na=False)["text"],
         db.read_text(str(tmp_path / "*.jsonl")).map(json.loads).pluck("text"),
+        dd.read_json(str(tmp_path / "*.jsonl"), lines=True)["text"],
     ]
     for collection in collections:
         fitted = tsd.fit(textsim.TfidfVectorizer(min_df=2), collection)
