@@ -234,3 +234,19 @@ def test_parameters_are_checked_before_any_document_is_read():
         TfidfVectorizer(min_df=-1).fit(unread())
     with pytest.raises(ParameterError, match="max_features"):
         CountVectorizer(max_features=0).fit(unread())
+
+
+def test_each_warning_once():
+    import warnings
+
+    for vectorizer in (
+        CountVectorizer(vocabulary=["aa"], tokenizer=str.split),
+        CountVectorizer(tokenizer=str.split),
+        TfidfVectorizer(tokenizer=str.split),
+    ):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            vectorizer.fit(["aa bb"])
+        assert [str(w.message) for w in caught] == [
+            "The parameter 'token_pattern' will not be used since 'tokenizer' is not None'"
+        ]

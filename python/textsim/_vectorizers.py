@@ -481,11 +481,12 @@ class CountVectorizer(_VectorizerMixin):
         the vocabulary, not by the corpus. The result is ``fit_transform``'s."""
         if isinstance(raw_documents, str):
             raise ValueError(_NOT_ITERABLE)
-        self._start_fit()
         self.__dict__.pop("_partial_stats", None)
-        if self.fixed_vocabulary_:
+        if self.vocabulary is not None:
+            # Nothing to learn but the checks and warnings, which the counting path gives.
             self._fit(raw_documents, tfidf=None, batch_size=batch_size)
             return self
+        self._start_fit()
         self._fit_options()  # checked before reading any document
         stats = CorpusStats(self)
         stats._add(self, raw_documents, batch_size)
