@@ -24,7 +24,7 @@ pub enum DocumentBound {
 
 impl DocumentBound {
     /// scikit-learn's `max_df if isinstance(max_df, Integral) else max_df * n_doc`.
-    fn resolve(self, n_documents: usize) -> f64 {
+    pub(crate) fn resolve(self, n_documents: usize) -> f64 {
         match self {
             DocumentBound::Count(count) => count as f64,
             DocumentBound::Fraction(fraction) => fraction * n_documents as f64,

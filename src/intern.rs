@@ -8,7 +8,7 @@ use std::hash::BuildHasher;
 use hashbrown::HashTable;
 use rustc_hash::FxBuildHasher;
 
-#[derive(Default)]
+#[derive(Clone, Default)]
 pub struct Interner {
     /// The strings, one after another.
     bytes: String,

@@ -20,6 +20,7 @@ pub mod parallel;
 pub mod preprocess;
 pub mod sentences;
 pub mod similarity;
+pub mod stats;
 pub mod stop_words;
 pub mod tokenize;
 pub mod top_k;

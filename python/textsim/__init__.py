@@ -21,6 +21,7 @@ from textsim._exceptions import (
     VocabularyError,
 )
 from textsim._index import SimilarityIndex, explain
+from textsim._stats import CorpusStats
 from textsim._similarity import cosine_similarity, most_similar, near_duplicates, similar_pairs
 from textsim._tfidf import TfidfTransformer
 from textsim._tokenizer import Tokenizer, sentences, tokenize
@@ -42,6 +43,7 @@ def load(path):  # type: ignore[no-untyped-def]
     return _load(path)
 
 __all__ = [
+    "CorpusStats",
     "CountVectorizer",
     "DocumentDecodeError",
     "DocumentError",

@@ -10,6 +10,7 @@ import numpy.typing as npt
 __all__ = [
     "AnalyzerCore",
     "FitterCore",
+    "StatsCore",
     "TokenizerCore",
     "VocabularyCore",
     "sentences",
@@ -97,6 +98,37 @@ class FitterCore:
         dtype: str,
         tfidf: tuple[bool, bool, bool, str | None] | None,
     ) -> tuple[VocabularyCore, npt.NDArray[np.int64], npt.NDArray[np.float64] | None, _Matrix]: ...
+
+@final
+class StatsCore:
+    def __new__(cls) -> StatsCore: ...
+    def update(self, analyzer: AnalyzerCore, docs: Any, *, analyzed: bool) -> None: ...
+    def merge(self, other: StatsCore) -> None: ...
+    def copy(self) -> StatsCore: ...
+    def equals(self, other: StatsCore) -> bool: ...
+    @property
+    def n_documents(self) -> int: ...
+    def __len__(self) -> int: ...
+    def to_parts(
+        self,
+    ) -> tuple[bytes, npt.NDArray[np.int64], npt.NDArray[np.uint64], npt.NDArray[np.uint64], int]: ...
+    @staticmethod
+    def from_parts(
+        text: bytes,
+        ends: npt.NDArray[np.int64],
+        document_frequency: npt.NDArray[np.uint64],
+        total_count: npt.NDArray[np.uint64],
+        n_documents: int,
+    ) -> StatsCore: ...
+    def finish(
+        self,
+        *,
+        min_df: float,
+        max_df: float,
+        max_features: int | None,
+        binary: bool,
+        smooth_idf: bool | None,
+    ) -> tuple[VocabularyCore, npt.NDArray[np.int64], npt.NDArray[np.float64] | None, int]: ...
 
 def weigh_csr(
     data: npt.NDArray[Any],

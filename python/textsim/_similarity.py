@@ -60,10 +60,11 @@ def _matrices(X: Any, Y: Any) -> tuple[tuple[Any, ...], tuple[Any, ...], Any]:
     )
 
     def parts(m: sp.csr_matrix) -> tuple[Any, ...]:
+        # Aligned too: arrays unpickled from a network buffer (Dask) can be misaligned.
         return (
-            np.ascontiguousarray(m.data, dtype=dtype),
-            np.ascontiguousarray(m.indices, dtype=index),
-            np.ascontiguousarray(m.indptr, dtype=index),
+            np.require(m.data, dtype=dtype, requirements=["C", "A"]),
+            np.require(m.indices, dtype=index, requirements=["C", "A"]),
+            np.require(m.indptr, dtype=index, requirements=["C", "A"]),
             m.shape,
         )
 

@@ -25,6 +25,7 @@ from textsim import _core
 from textsim._documents import _is_arrow_strings, as_documents, numbered_from
 from textsim._estimator import TextsimEstimator
 from textsim._exceptions import NotFittedError, ParameterError
+from textsim._stats import CorpusStats, analysis_settings
 from textsim._tfidf import TfidfTransformer
 from textsim._tokenizer import DEFAULT_TOKEN_PATTERN, Tokenizer
 
@@ -294,19 +295,39 @@ class _VectorizerMixin(TextsimEstimator):
         docs = as_documents(raw_documents, self.input, self.encoding, self.decode_error)
         return docs, False
 
-    def _batches(self, raw_documents: Any) -> Iterator[tuple[int, Any, bool]]:
+    def _batches(
+        self, raw_documents: Any, batch_size: int | None = None
+    ) -> Iterator[tuple[int, Any, bool]]:
         """The documents in batches for the core, each with the place of its first document in
-        the whole input. A collection that knows its length is one batch; a generator or
-        other iterator is read ``_BATCH`` documents at a time, so that only one batch of its
-        strings is alive at once."""
+        the whole input (errors name documents by it). A generator or other iterator is read
+        ``batch_size`` (default ``_BATCH``) documents at a time, so that only one batch of its
+        strings is alive at once. A collection that knows its length is one batch, unless
+        ``batch_size`` is given and it is a list, tuple or array (then it is sliced); Arrow
+        string columns are always one batch (they hold no Python string per document)."""
         if isinstance(raw_documents, str):
             raise ValueError(_NOT_ITERABLE)
-        if hasattr(raw_documents, "__len__") or _is_arrow_strings(raw_documents):
+        if batch_size is not None and (
+            isinstance(batch_size, bool)
+            or not isinstance(batch_size, numbers.Integral)
+            or batch_size < 1
+        ):
+            raise ParameterError(f"batch_size: expected an int of 1 or more, got {batch_size!r}")
+        if _is_arrow_strings(raw_documents) or (
+            hasattr(raw_documents, "__len__")
+            and (batch_size is None or not isinstance(raw_documents, (list, tuple, np.ndarray)))
+        ):
             yield (0, *self._corpus(raw_documents))
             return
+        if isinstance(raw_documents, (list, tuple, np.ndarray)):
+            for start in range(0, len(raw_documents), int(batch_size)):
+                with numbered_from(start):
+                    corpus = self._corpus(raw_documents[start : start + int(batch_size)])
+                yield (start, *corpus)
+            return
         iterator = iter(raw_documents)
+        size = _BATCH if batch_size is None else int(batch_size)
         offset = 0
-        while batch := list(itertools.islice(iterator, _BATCH)):
+        while batch := list(itertools.islice(iterator, size)):
             with numbered_from(offset):
                 corpus = self._corpus(batch)
             yield (offset, *corpus)
@@ -459,26 +480,110 @@ class CountVectorizer(_VectorizerMixin):
 
     # -- fitting and transforming ------------------------------------------------------------
 
-    def fit(self, raw_documents: Iterable[Any], y: Any = None) -> CountVectorizer:
-        """Learn the vocabulary of the documents."""
-        self.fit_transform(raw_documents)
-        return self
+    def fit(
+        self, raw_documents: Iterable[Any], y: Any = None, *, batch_size: int | None = None
+    ) -> CountVectorizer:
+        """Learn the vocabulary of the documents.
 
-    def _fit(self, raw_documents: Any, tfidf: Any) -> tuple[sp.csr_matrix, Any]:
+        Only statistics are kept (each term's document frequency and total count), so memory
+        is bounded by one batch of ``batch_size`` documents (of a generator; default 8192) and
+        the vocabulary, not by the corpus. The result is ``fit_transform``'s."""
         if isinstance(raw_documents, str):
             raise ValueError(_NOT_ITERABLE)
+        with self._unchanged_on_failure():
+            self._fit_from_documents(raw_documents, batch_size)
+        return self
+
+    def _fit_from_documents(self, raw_documents: Any, batch_size: int | None) -> None:
+        self.__dict__.pop("_partial_stats", None)
+        if self.vocabulary is not None:
+            # Nothing to learn but the checks and warnings, which the counting path gives.
+            self._fit(raw_documents, tfidf=None, batch_size=batch_size)
+            return
+        self._start_fit()
+        self._fit_options()  # checked before reading any document
+        stats = CorpusStats(self)
+        stats._add(self, raw_documents, batch_size)
+        self._finish_from_stats(stats)
+
+    def partial_fit(
+        self, raw_documents: Iterable[Any], y: Any = None, *, batch_size: int | None = None
+    ) -> CountVectorizer:
+        """Add the documents to the statistics of every ``partial_fit`` since the last ``fit``
+        (``corpus_stats_``); ``fit_from_stats()`` then learns the vocabulary from all of them,
+        as one ``fit`` over all the documents would."""
+        if isinstance(raw_documents, str):
+            raise ValueError(_NOT_ITERABLE)
+        with self._unchanged_on_failure():
+            self._validate_params()
+            stats = self.__dict__.get("_partial_stats")
+            if stats is not None:
+                stats.check_settings(analysis_settings(self), "partial_fit into")
+            self._forget_cores()
+            # The new documents' statistics join the old ones only once all of them are read,
+            # so a failure part-way leaves the statistics as they were.
+            added = CorpusStats(self)
+            added._add(self, raw_documents, batch_size)
+            self._partial_stats = added if stats is None else stats.merge(added)
+        return self
+
+    @property
+    def corpus_stats_(self) -> CorpusStats:
+        """The statistics accumulated by ``partial_fit``."""
+        stats = self.__dict__.get("_partial_stats")
+        if stats is None:
+            raise AttributeError(f"'{type(self).__name__}' object has no attribute 'corpus_stats_'")
+        return stats
+
+    def fit_from_stats(self, stats: CorpusStats | None = None) -> CountVectorizer:
+        """Learn the vocabulary (and, for TfidfVectorizer, the idf) from corpus statistics
+        (``corpus_stats_`` when None): ``min_df``, ``max_df`` and ``max_features`` prune them
+        exactly as ``fit`` over the same documents would."""
+        if stats is None:
+            stats = self.__dict__.get("_partial_stats")
+            if stats is None:
+                raise NotFittedError(
+                    f"This {type(self).__name__} has no statistics: call partial_fit first, or "
+                    "pass CorpusStats"
+                )
+        if not isinstance(stats, CorpusStats):
+            raise TypeError(f"fit_from_stats: expected CorpusStats, got {type(stats).__name__}")
+        stats.check_settings(analysis_settings(self), "fit from")
+        with self._unchanged_on_failure():
+            self._start_fit()
+            if self.fixed_vocabulary_:
+                self._from_stats_with_fixed_vocabulary()
+                return self
+            self._finish_from_stats(stats)
+        return self
+
+    def _start_fit(self) -> None:
+        """What every fit checks and forgets first."""
         self._validate_params()
         self._warn_for_unused_params()
         self._validate_vocabulary()
         self._forget_cores()
-        dtype = self._value_dtype()
-        if self.fixed_vocabulary_:
-            if self.lowercase and any(any(map(str.isupper, t)) for t in self.vocabulary):
-                warnings.warn(
-                    "Upper case characters found in vocabulary while 'lowercase' is True. "
-                    "These entries will not be matched with any documents"
-                )
-            return self._transform(raw_documents, tfidf=None), None
+
+    def _from_stats_with_fixed_vocabulary(self) -> None:
+        """A fixed vocabulary has nothing to learn from statistics."""
+
+    def _finish_from_stats(self, stats: CorpusStats) -> None:
+        vocabulary, df, idf, n_documents = stats._core_stats.finish(
+            **self._fit_options(), smooth_idf=self._smooth_idf_for_fit()
+        )
+        self.__dict__.pop("_vocabulary", None)
+        self._core_vocabulary = vocabulary
+        self._fitted_weights(df, idf, n_documents, len(vocabulary))
+
+    def _smooth_idf_for_fit(self) -> bool | None:
+        """``smooth_idf`` when the fit learns an idf, else None."""
+        return None
+
+    def _fitted_weights(self, df: np.ndarray, idf: Any, n_documents: int, n_features: int) -> None:
+        """Keeps what the fit learnt beyond the vocabulary (the idf, for TfidfVectorizer)."""
+
+    def _fit_options(self) -> dict[str, Any]:
+        """The pruning parameters, checked, as the core takes them."""
         for name, value, low_ok in (("max_df", self.max_df, True), ("min_df", self.min_df, True)):
             if not isinstance(value, numbers.Real):
                 raise ParameterError(
@@ -502,17 +607,29 @@ class CountVectorizer(_VectorizerMixin):
                 f"range [1, inf) or None. Got {self.max_features!r} instead."
             )
         as_bound = lambda v: int(v) if isinstance(v, numbers.Integral) else float(v)  # noqa: E731
-        settings = dict(
+        return dict(
             min_df=as_bound(self.min_df),
             max_df=as_bound(self.max_df),
             max_features=None if self.max_features is None else int(self.max_features),
             binary=bool(self.binary),
-            dtype=self._core_dtype(dtype),
-            tfidf=tfidf,
         )
+
+    def _fit(self, raw_documents: Any, tfidf: Any, batch_size: int | None = None) -> tuple[sp.csr_matrix, Any]:
+        if isinstance(raw_documents, str):
+            raise ValueError(_NOT_ITERABLE)
+        self._start_fit()
+        dtype = self._value_dtype()
+        if self.fixed_vocabulary_:
+            if self.lowercase and any(any(map(str.isupper, t)) for t in self.vocabulary):
+                warnings.warn(
+                    "Upper case characters found in vocabulary while 'lowercase' is True. "
+                    "These entries will not be matched with any documents"
+                )
+            return self._transform(raw_documents, tfidf=None, batch_size=batch_size), None
+        settings = dict(self._fit_options(), dtype=self._core_dtype(dtype), tfidf=tfidf)
         # Each batch is counted as it comes (a list is one batch), then one merge finishes.
         fitter = None
-        for offset, docs, analyzed in self._batches(raw_documents):
+        for offset, docs, analyzed in self._batches(raw_documents, batch_size):
             if fitter is None:
                 fitter = _core.FitterCore(self._core_for(analyzed))
             with numbered_from(offset):
@@ -525,20 +642,23 @@ class CountVectorizer(_VectorizerMixin):
         self._core_vocabulary = vocabulary
         return _csr(parts, dtype), (df, idf, parts[3][0])
 
-    def fit_transform(self, raw_documents: Iterable[Any], y: Any = None) -> sp.csr_matrix:
+    def fit_transform(
+        self, raw_documents: Iterable[Any], y: Any = None, *, batch_size: int | None = None
+    ) -> sp.csr_matrix:
         """Learn the vocabulary and return the document-term matrix."""
         with self._unchanged_on_failure():
-            matrix, _ = self._fit(raw_documents, tfidf=None)
+            self.__dict__.pop("_partial_stats", None)
+            matrix, _ = self._fit(raw_documents, tfidf=None, batch_size=batch_size)
         return matrix
 
-    def _transform(self, raw_documents: Any, tfidf: Any) -> sp.csr_matrix:
+    def _transform(self, raw_documents: Any, tfidf: Any, batch_size: int | None = None) -> sp.csr_matrix:
         if isinstance(raw_documents, str):
             raise ValueError(_NOT_ITERABLE)
         self._check_vocabulary()
         dtype = self._value_dtype()
         vocabulary = self._vocabulary_core()
         matrices = []
-        for offset, docs, analyzed in self._batches(raw_documents):
+        for offset, docs, analyzed in self._batches(raw_documents, batch_size):
             with numbered_from(offset):
                 parts = self._core_for(analyzed).transform(
                     docs, analyzed=analyzed, vocabulary=vocabulary, binary=bool(self.binary),
@@ -547,9 +667,10 @@ class CountVectorizer(_VectorizerMixin):
             matrices.append(_csr(parts, dtype))
         return _stack(matrices, len(vocabulary), dtype)
 
-    def transform(self, raw_documents: Iterable[Any]) -> sp.csr_matrix:
-        """The document-term matrix of the documents, with the fitted vocabulary."""
-        return self._transform(raw_documents, tfidf=None)
+    def transform(self, raw_documents: Iterable[Any], *, batch_size: int | None = None) -> sp.csr_matrix:
+        """The document-term matrix of the documents, with the fitted vocabulary (a generator
+        is read ``batch_size`` documents at a time)."""
+        return self._transform(raw_documents, tfidf=None, batch_size=batch_size)
 
     def inverse_transform(self, X: Any) -> list[np.ndarray]:
         """The terms of each row's non-zero entries."""
@@ -672,32 +793,62 @@ class TfidfVectorizer(CountVectorizer):
                 f"{{'l1', 'l2'}} or None. Got {self.norm!r} instead."
             )
 
-    def fit(self, raw_documents: Iterable[Any], y: Any = None) -> TfidfVectorizer:
-        """Learn the vocabulary and the idf."""
-        self.fit_transform(raw_documents)
+    def fit(
+        self, raw_documents: Iterable[Any], y: Any = None, *, batch_size: int | None = None
+    ) -> TfidfVectorizer:
+        """Learn the vocabulary and the idf (from statistics only, as ``CountVectorizer.fit``;
+        with a fixed vocabulary, by counting)."""
+        self._check_params()
+        if self.vocabulary is not None:
+            self.fit_transform(raw_documents, batch_size=batch_size)
+            return self
+        super().fit(raw_documents, batch_size=batch_size)
         return self
 
-    def fit_transform(self, raw_documents: Iterable[Any], y: Any = None) -> sp.csr_matrix:
+    def fit_from_stats(self, stats: CorpusStats | None = None) -> TfidfVectorizer:
+        """Learn the vocabulary and the idf from corpus statistics, as ``fit`` would."""
+        self._check_params()
+        super().fit_from_stats(stats)
+        return self
+
+    def _from_stats_with_fixed_vocabulary(self) -> None:
+        raise ParameterError(
+            "fit_from_stats with a fixed vocabulary: the idf needs the vocabulary's document "
+            "frequencies, which fit_transform counts; use fit_transform"
+        )
+
+    def _smooth_idf_for_fit(self) -> bool | None:
+        return bool(self.smooth_idf) if self.use_idf else None
+
+    def _fitted_weights(self, df: np.ndarray, idf: Any, n_documents: int, n_features: int) -> None:
+        transformer = self._transformer()
+        transformer._set_fitted(df, idf, n_documents, n_features, np.dtype(self._value_dtype()))
+        self._tfidf = transformer
+
+    def fit_transform(
+        self, raw_documents: Iterable[Any], y: Any = None, *, batch_size: int | None = None
+    ) -> sp.csr_matrix:
         """Learn the vocabulary and the idf; return the TF-IDF matrix."""
         with self._unchanged_on_failure():
-            return self._fit_transform(raw_documents)
+            return self._fit_transform(raw_documents, batch_size)
 
-    def _fit_transform(self, raw_documents: Iterable[Any]) -> sp.csr_matrix:
+    def _fit_transform(self, raw_documents: Iterable[Any], batch_size: int | None) -> sp.csr_matrix:
         self._check_params()
+        self.__dict__.pop("_partial_stats", None)
         transformer = self._transformer()
         if self.vocabulary is not None:
             # A fixed vocabulary: count, then weigh as scikit-learn does.
-            counts, _ = self._fit(raw_documents, tfidf=None)
+            counts, _ = self._fit(raw_documents, tfidf=None, batch_size=batch_size)
             transformer.fit(counts)
             self._tfidf = transformer
             return transformer.transform(counts, copy=False)
         settings = (bool(self.use_idf), bool(self.smooth_idf), bool(self.sublinear_tf), self.norm)
-        matrix, (df, idf, n_documents) = self._fit(raw_documents, tfidf=settings)
+        matrix, (df, idf, n_documents) = self._fit(raw_documents, tfidf=settings, batch_size=batch_size)
         transformer._set_fitted(df, idf, n_documents, matrix.shape[1], matrix.dtype)
         self._tfidf = transformer
         return matrix
 
-    def transform(self, raw_documents: Iterable[Any]) -> sp.csr_matrix:
+    def transform(self, raw_documents: Iterable[Any], *, batch_size: int | None = None) -> sp.csr_matrix:
         """The TF-IDF matrix of the documents, with the fitted vocabulary and idf."""
         if not hasattr(self, "_tfidf"):
             has_vocabulary = "_vocabulary" in self.__dict__ or "_core_vocabulary" in self.__dict__
@@ -709,11 +860,12 @@ class TfidfVectorizer(CountVectorizer):
         fitted = self._tfidf
         idf = fitted.__dict__.get("idf_")
         settings = (
-            None if idf is None else np.asarray(idf, dtype=np.float64),
+            # Aligned: an idf unpickled from a network buffer (Dask) can be misaligned.
+            None if idf is None else np.require(idf, dtype=np.float64, requirements=["C", "A"]),
             bool(fitted.sublinear_tf),
             fitted.norm,
         )
-        return self._transform(raw_documents, tfidf=settings)
+        return self._transform(raw_documents, tfidf=settings, batch_size=batch_size)
 
     def __sklearn_tags__(self) -> Any:
         tags = super().__sklearn_tags__()
@@ -788,8 +940,8 @@ class HashingVectorizer(_VectorizerMixin):
         self._warn_for_unused_params()
         return self
 
-    def transform(self, X: Iterable[Any]) -> sp.csr_matrix:
-        """The hashed document-term matrix."""
+    def transform(self, X: Iterable[Any], *, batch_size: int | None = None) -> sp.csr_matrix:
+        """The hashed document-term matrix (a generator is read ``batch_size`` at a time)."""
         if isinstance(X, str):
             raise ValueError(_NOT_ITERABLE)
         self._validate_params()
@@ -809,7 +961,7 @@ class HashingVectorizer(_VectorizerMixin):
             )
         dtype = np.dtype(self.dtype)
         matrices = []
-        for offset, docs, analyzed in self._batches(X):
+        for offset, docs, analyzed in self._batches(X, batch_size):
             with numbered_from(offset):
                 parts = self._core_for(analyzed).hash(
                     docs, analyzed=analyzed, n_features=int(self.n_features),

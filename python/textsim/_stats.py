@@ -1,0 +1,210 @@
+"""CorpusStats: the statistics a vectorizer's fit needs, mergeable across batches and machines.
+
+For every term the number of documents it is in and its total count, and the number of
+documents, for one set of analyzer settings. ``update`` adds documents, ``merge`` adds another
+CorpusStats: any split of a corpus, merged in any order, gives equal statistics. A vectorizer's
+``fit_from_stats`` then chooses the vocabulary and the idf exactly as one ``fit`` over the whole
+corpus would. Memory grows with the vocabulary, not with the number of documents.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import numpy as np
+
+from textsim import _core
+from textsim._exceptions import ParameterError
+
+# The vectorizer parameters that decide which features a document has. The others (pruning,
+# weighting, dtype, n_jobs) are applied when the statistics are finalised, or change nothing.
+ANALYSIS_PARAMETERS = (
+    "input",
+    "encoding",
+    "decode_error",
+    "strip_accents",
+    "lowercase",
+    "preprocessor",
+    "tokenizer",
+    "analyzer",
+    "stop_words",
+    "token_pattern",
+    "ngram_range",
+    "unicode_normalization",
+    "bengali_folding",
+    "fold_digits",
+)
+
+
+def _canonical(name: str, value: Any) -> Any:
+    """The setting in one spelling: stop word collections as sorted tuples, n-gram ranges as
+    tuples of ints (so a list and a tuple of the same words are the same settings)."""
+    if name == "stop_words" and value is not None and not isinstance(value, str):
+        return tuple(sorted(value))
+    if name == "ngram_range" and isinstance(value, (list, tuple)):
+        return tuple(int(n) for n in value)
+    return value
+
+
+def analysis_settings(vectorizer: Any) -> dict[str, Any]:
+    """The settings of ``vectorizer`` that CorpusStats are specific to."""
+    return {name: _canonical(name, getattr(vectorizer, name)) for name in ANALYSIS_PARAMETERS}
+
+
+class CorpusStats:
+    """Document frequencies, total term counts and the number of documents of a corpus, for the
+    analyzer settings of a vectorizer.
+
+    ``CorpusStats(vectorizer)`` starts empty (``CorpusStats()``: a default CountVectorizer's
+    settings). ``update(docs)`` adds documents (any iterable, read ``batch_size`` at a time),
+    ``merge(other)`` adds statistics made elsewhere with the same settings; both return the
+    statistics. They pickle small (the settings, the terms' UTF-8 bytes and three numbers per
+    term) and are checked when unpickled. ``vectorizer.fit_from_stats(stats)`` finalises them.
+    """
+
+    def __init__(self, vectorizer: Any = None, *, n_jobs: int | None = None) -> None:
+        if vectorizer is None:
+            from textsim._vectorizers import CountVectorizer
+
+            vectorizer = CountVectorizer()
+        if not all(hasattr(vectorizer, name) for name in ANALYSIS_PARAMETERS) or not hasattr(
+            vectorizer, "fit_from_stats"
+        ):
+            raise ParameterError(
+                "CorpusStats: expected a CountVectorizer or TfidfVectorizer, got "
+                f"{type(vectorizer).__name__}"
+            )
+        vectorizer._validate_params()
+        self.settings = analysis_settings(vectorizer)
+        self.n_jobs = vectorizer.n_jobs if n_jobs is None else n_jobs
+        self._core_stats = _core.StatsCore()
+
+    # -- adding documents and statistics -----------------------------------------------------
+
+    def update(self, docs: Iterable[Any], *, batch_size: int | None = None) -> CorpusStats:
+        """Adds the documents' statistics."""
+        self._add(self._analyzing_vectorizer(), docs, batch_size)
+        return self
+
+    def _add(self, vectorizer: Any, docs: Iterable[Any], batch_size: int | None) -> None:
+        """Adds the documents as ``vectorizer`` (whose settings are these) analyzes them."""
+        from textsim._documents import numbered_from
+
+        for offset, batch, analyzed in vectorizer._batches(docs, batch_size):
+            with numbered_from(offset):
+                self._core_stats.update(vectorizer._core_for(analyzed), batch, analyzed=analyzed)
+            del batch
+
+    def merge(self, other: CorpusStats) -> CorpusStats:
+        """Adds ``other``'s statistics (made with the same analyzer settings)."""
+        if not isinstance(other, CorpusStats):
+            raise TypeError(f"can only merge CorpusStats, got {type(other).__name__}")
+        self.check_settings(other.settings, "merge")
+        self._core_stats.merge(other._core_stats)
+        return self
+
+    def check_settings(self, settings: dict[str, Any], what: str) -> None:
+        """Raises ParameterError, naming the differences, unless ``settings`` are these."""
+        if settings == self.settings:
+            return
+        different = [
+            f"{name}={self.settings.get(name)!r} vs {settings.get(name)!r}"
+            for name in ANALYSIS_PARAMETERS
+            if self.settings.get(name) != settings.get(name)
+        ]
+        raise ParameterError(
+            f"cannot {what} CorpusStats made with different analyzer settings: "
+            + ", ".join(different)
+        )
+
+    def copy(self) -> CorpusStats:
+        """An independent copy."""
+        copied = object.__new__(CorpusStats)
+        copied.settings = dict(self.settings)
+        copied.n_jobs = self.n_jobs
+        copied._core_stats = self._core_stats.copy()
+        return copied
+
+    def _analyzing_vectorizer(self) -> Any:
+        vectorizer = self.__dict__.get("_vectorizer")
+        if vectorizer is None:
+            from textsim._vectorizers import CountVectorizer
+
+            settings = dict(self.settings)
+            if isinstance(settings["stop_words"], tuple):
+                settings["stop_words"] = list(settings["stop_words"])
+            vectorizer = CountVectorizer(**settings, n_jobs=self.n_jobs)
+            self._vectorizer = vectorizer
+        return vectorizer
+
+    # -- looking at them ---------------------------------------------------------------------
+
+    @property
+    def n_documents(self) -> int:
+        """The number of documents."""
+        return int(self._core_stats.n_documents)
+
+    def __len__(self) -> int:
+        """The number of distinct terms."""
+        return len(self._core_stats)
+
+    def to_dict(self) -> dict[str, tuple[int, int]]:
+        """``{term: (document frequency, total count)}``, terms in code point order."""
+        text, ends, df, total, _ = self._core_stats.to_parts()
+        starts = np.concatenate(([0], ends[:-1])) if len(ends) else ends
+        return {
+            text[s:e].decode("utf-8"): (int(d), int(t))
+            for s, e, d, t in zip(starts.tolist(), ends.tolist(), df, total)
+        }
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, CorpusStats):
+            return NotImplemented
+        return self.settings == other.settings and self._core_stats.equals(other._core_stats)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"CorpusStats({len(self)} terms, {self.n_documents} documents)"
+
+    # -- pickling ----------------------------------------------------------------------------
+
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        text, ends, df, total, n_documents = self._core_stats.to_parts()
+        little = lambda a, t: np.ascontiguousarray(a, dtype=t).tobytes()  # noqa: E731
+        return (
+            _restore,
+            (
+                dict(self.settings),
+                self.n_jobs,
+                text,
+                little(ends, "<i8"),
+                little(df, "<u8"),
+                little(total, "<u8"),
+                int(n_documents),
+            ),
+        )
+
+
+def _restore(
+    settings: dict[str, Any],
+    n_jobs: int | None,
+    text: bytes,
+    ends: bytes,
+    df: bytes,
+    total: bytes,
+    n_documents: int,
+) -> CorpusStats:
+    """CorpusStats from their pickled state, checked by the core (they may come from elsewhere)."""
+    if not isinstance(settings, dict) or set(settings) != set(ANALYSIS_PARAMETERS):
+        raise ParameterError("not the state of CorpusStats: unknown analyzer settings")
+    native = lambda b, t: np.frombuffer(b, dtype=t).astype(t[1:], copy=True)  # noqa: E731
+    stats = object.__new__(CorpusStats)
+    stats.settings = settings
+    stats.n_jobs = n_jobs
+    stats._core_stats = _core.StatsCore.from_parts(
+        bytes(text), native(ends, "<i8"), native(df, "<u8"), native(total, "<u8"), int(n_documents)
+    )
+    return stats
+

@@ -1,0 +1,457 @@
+//! Corpus statistics that merge: for every term, the number of documents it is in and its total
+//! count, and the number of documents. They are all a fit needs to choose a vocabulary (pruning
+//! by document frequency and `max_features`) and the idf, so a fit can stream its documents in
+//! batches, or run on many machines, keeping only these: memory grows with the vocabulary, not
+//! with the corpus.
+//!
+//! Merging adds the numbers term by term, so it is associative and commutative: any split of a
+//! corpus, merged in any order, gives the same statistics (the same terms with the same numbers;
+//! the order terms were first seen in is not part of them).
+
+use rayon::prelude::*;
+
+use crate::count::{FeatureSource, FitOptions, Vocabulary};
+use crate::error::{Error, Result};
+use crate::intern::Interner;
+
+/// Document frequencies and total counts of a corpus's terms, and its number of documents.
+#[derive(Clone, Default)]
+pub struct CorpusStats {
+    terms: Interner,
+    document_frequency: Vec<u64>,
+    total_count: Vec<u64>,
+    n_documents: u64,
+}
+
+impl std::fmt::Debug for CorpusStats {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "CorpusStats({} terms, {} documents)",
+            self.len(),
+            self.n_documents
+        )
+    }
+}
+
+impl PartialEq for CorpusStats {
+    fn eq(&self, other: &Self) -> bool {
+        self.n_documents == other.n_documents
+            && self.len() == other.len()
+            && self.terms.iter().enumerate().all(|(id, term)| {
+                other.terms.find(term).is_some_and(|theirs| {
+                    let theirs = theirs as usize;
+                    self.document_frequency[id] == other.document_frequency[theirs]
+                        && self.total_count[id] == other.total_count[theirs]
+                })
+            })
+    }
+}
+
+/// Statistics in a plain form, terms in code point order: what is stored or sent elsewhere.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct StatsParts {
+    /// The terms, one after the other; term `i` ends at `ends[i]`.
+    pub text: String,
+    pub ends: Vec<usize>,
+    pub document_frequency: Vec<u64>,
+    pub total_count: Vec<u64>,
+    pub n_documents: u64,
+}
+
+/// A fitted vocabulary and what the fit learnt about its columns.
+#[derive(Debug)]
+pub struct FittedVocabulary {
+    pub vocabulary: Vocabulary,
+    /// Document frequency of each column.
+    pub document_frequency: Vec<u64>,
+    pub n_documents: usize,
+}
+
+impl CorpusStats {
+    /// The statistics of the documents, counted in parallel over contiguous chunks.
+    pub fn of(source: &dyn FeatureSource) -> Result<Self> {
+        let n = source.n_documents();
+        let chunks = (rayon::current_num_threads() * 4).clamp(1, n.max(1));
+        let size = n.div_ceil(chunks).max(1);
+        let ranges: Vec<_> = (0..n)
+            .step_by(size)
+            .map(|start| start..(start + size).min(n))
+            .collect();
+        ranges
+            .into_par_iter()
+            .map(|range| Self::of_range(source, range))
+            .try_reduce(CorpusStats::default, |a, b| Ok(a.merged(b)))
+    }
+
+    fn of_range(source: &dyn FeatureSource, range: std::ops::Range<usize>) -> Result<Self> {
+        let expected_terms = (range.len() * 32).clamp(1024, 1 << 20);
+        let mut stats = CorpusStats {
+            terms: Interner::with_capacity(expected_terms, expected_terms * 12),
+            n_documents: range.len() as u64,
+            ..CorpusStats::default()
+        };
+        let mut scratch = crate::analyze::Scratch::default();
+        // The last document (counted from 1) each term was seen in: 0 for none yet.
+        let mut last_seen: Vec<u64> = Vec::new();
+        for i in range {
+            let document = i as u64 + 1;
+            source.for_each_feature(i, &mut scratch, &mut |feature| {
+                let id = stats.terms.intern(feature) as usize;
+                if id == last_seen.len() {
+                    last_seen.push(0);
+                    stats.document_frequency.push(0);
+                    stats.total_count.push(0);
+                }
+                stats.total_count[id] += 1;
+                if last_seen[id] != document {
+                    last_seen[id] = document;
+                    stats.document_frequency[id] += 1;
+                }
+            })?;
+        }
+        Ok(stats)
+    }
+
+    /// Adds the documents' statistics to these.
+    pub fn update(&mut self, source: &dyn FeatureSource) -> Result<()> {
+        let batch = Self::of(source)?;
+        self.merge(batch);
+        Ok(())
+    }
+
+    /// Adds `other`'s statistics to these.
+    pub fn merge(&mut self, other: CorpusStats) {
+        let this = std::mem::take(self);
+        *self = this.merged(other);
+    }
+
+    /// Both statistics together (the larger table is kept and the smaller one added to it).
+    fn merged(self, other: CorpusStats) -> CorpusStats {
+        let (mut base, added) = if self.len() >= other.len() {
+            (self, other)
+        } else {
+            (other, self)
+        };
+        base.merge_from(&added);
+        base
+    }
+
+    /// Adds `other`'s statistics to these, without taking it.
+    pub fn merge_from(&mut self, other: &CorpusStats) {
+        for (theirs, term) in other.terms.iter().enumerate() {
+            let id = self.terms.intern(term) as usize;
+            if id == self.document_frequency.len() {
+                self.document_frequency.push(0);
+                self.total_count.push(0);
+            }
+            self.document_frequency[id] += other.document_frequency[theirs];
+            self.total_count[id] += other.total_count[theirs];
+        }
+        self.n_documents += other.n_documents;
+    }
+
+    /// The number of distinct terms.
+    pub fn len(&self) -> usize {
+        self.terms.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.terms.is_empty()
+    }
+
+    pub fn n_documents(&self) -> u64 {
+        self.n_documents
+    }
+
+    /// `(document frequency, total count)` of `term`.
+    pub fn get(&self, term: &str) -> Option<(u64, u64)> {
+        let id = self.terms.find(term)? as usize;
+        Some((self.document_frequency[id], self.total_count[id]))
+    }
+
+    /// Term ids in code point order of their terms (UTF-8 byte order is code point order).
+    fn ids_in_term_order(&self) -> Vec<u32> {
+        let mut ids: Vec<u32> = (0..self.len() as u32).collect();
+        ids.par_sort_unstable_by(|&a, &b| self.terms.get(a).cmp(self.terms.get(b)));
+        ids
+    }
+
+    /// The statistics in plain form, terms sorted, so equal statistics give equal parts.
+    pub fn to_parts(&self) -> StatsParts {
+        let ids = self.ids_in_term_order();
+        let mut parts = StatsParts {
+            text: String::with_capacity(ids.iter().map(|&id| self.terms.get(id).len()).sum()),
+            ends: Vec::with_capacity(ids.len()),
+            document_frequency: Vec::with_capacity(ids.len()),
+            total_count: Vec::with_capacity(ids.len()),
+            n_documents: self.n_documents,
+        };
+        for &id in &ids {
+            parts.text.push_str(self.terms.get(id));
+            parts.ends.push(parts.text.len());
+            parts
+                .document_frequency
+                .push(self.document_frequency[id as usize]);
+            parts.total_count.push(self.total_count[id as usize]);
+        }
+        parts
+    }
+
+    /// Statistics from their plain form, checked to be consistent (they may come from a file or
+    /// another machine).
+    pub fn from_parts(parts: &StatsParts) -> Result<Self> {
+        let invalid = |message: String| Error::Parameter {
+            name: "stats",
+            message,
+        };
+        let n = parts.ends.len();
+        if parts.document_frequency.len() != n || parts.total_count.len() != n {
+            return Err(invalid(format!(
+                "{n} terms but {} document frequencies and {} total counts",
+                parts.document_frequency.len(),
+                parts.total_count.len()
+            )));
+        }
+        let mut stats = CorpusStats {
+            terms: Interner::with_capacity(n, parts.text.len()),
+            document_frequency: parts.document_frequency.clone(),
+            total_count: parts.total_count.clone(),
+            n_documents: parts.n_documents,
+        };
+        let mut start = 0;
+        for (i, &end) in parts.ends.iter().enumerate() {
+            let term = (end >= start)
+                .then(|| parts.text.get(start..end))
+                .flatten()
+                .ok_or_else(|| invalid(format!("term {i} has invalid bounds {start}..{end}")))?;
+            if stats.terms.intern(term) as usize != i {
+                return Err(invalid(format!("term {term:?} is there twice")));
+            }
+            let (df, total) = (parts.document_frequency[i], parts.total_count[i]);
+            if df == 0 || df > parts.n_documents || total < df {
+                return Err(invalid(format!(
+                    "term {term:?}: document frequency {df} and total count {total} do not fit \
+                     {} documents",
+                    parts.n_documents
+                )));
+            }
+            start = end;
+        }
+        if start != parts.text.len() {
+            return Err(invalid("text after the last term".into()));
+        }
+        Ok(stats)
+    }
+
+    /// The vocabulary a fit over the whole corpus would choose, pruned exactly as
+    /// `count::Fitter::finish` prunes (scikit-learn's rules; ties at the `max_features` cut go
+    /// to the higher count, then to the lower term), with each column's document frequency.
+    pub fn vocabulary(&self, options: FitOptions) -> Result<FittedVocabulary> {
+        if self.is_empty() {
+            return Err(Error::EmptyVocabulary);
+        }
+        let n_documents = self.n_documents as usize;
+        let high = options.max_df.resolve(n_documents);
+        let low = options.min_df.resolve(n_documents);
+        if high < low {
+            return Err(Error::Parameter {
+                name: "max_df",
+                message: "max_df corresponds to < documents than min_df".into(),
+            });
+        }
+        let df = &self.document_frequency;
+        // With binary counts every count is 1, so a term's total is its document frequency.
+        let total = if options.binary {
+            df
+        } else {
+            &self.total_count
+        };
+        let mut kept: Vec<u32> = (0..self.len() as u32)
+            .filter(|&id| (df[id as usize] as f64) <= high && (df[id as usize] as f64) >= low)
+            .collect();
+        if let Some(limit) = options.max_features {
+            if kept.len() > limit {
+                kept.par_sort_unstable_by(|&a, &b| {
+                    total[b as usize]
+                        .cmp(&total[a as usize])
+                        .then_with(|| self.terms.get(a).cmp(self.terms.get(b)))
+                });
+                kept.truncate(limit);
+            }
+        }
+        if kept.is_empty() {
+            return Err(Error::NothingLeftAfterPruning);
+        }
+        kept.par_sort_unstable_by(|&a, &b| self.terms.get(a).cmp(self.terms.get(b)));
+        Ok(FittedVocabulary {
+            vocabulary: Vocabulary::from_terms(kept.iter().map(|&id| self.terms.get(id)))?,
+            document_frequency: kept.iter().map(|&id| df[id as usize]).collect(),
+            n_documents,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analyze::{Analyzer, AnalyzerKind};
+    use crate::count::{self, AnalyzedTexts, DocumentBound};
+    use crate::tokenize::{Tokenizer, TokenizerOptions};
+
+    fn analyzer() -> Analyzer {
+        Analyzer::new(
+            Tokenizer::new(TokenizerOptions::default()).unwrap(),
+            AnalyzerKind::Word,
+            (1, 2),
+        )
+        .unwrap()
+    }
+
+    fn texts(n: usize) -> Vec<String> {
+        (0..n)
+            .map(|i| format!("w{} w{} w{} common x{} w{}", i % 7, i % 13, i % 7, i, i % 5))
+            .collect()
+    }
+
+    fn stats_of(analyzer: &Analyzer, texts: &[String]) -> CorpusStats {
+        CorpusStats::of(&AnalyzedTexts { analyzer, texts }).unwrap()
+    }
+
+    #[test]
+    fn any_split_merged_in_any_order_gives_the_same_statistics() {
+        let analyzer = analyzer();
+        let texts = texts(400);
+        let whole = stats_of(&analyzer, &texts);
+        assert_eq!(whole.n_documents(), 400);
+        assert_eq!(whole.get("common"), Some((400, 400)));
+        assert_eq!(whole.get("x7"), Some((1, 1)));
+        assert_eq!(whole.get("w6 common"), Some((57, 57)));
+        let parts: Vec<CorpusStats> = [0, 3, 50, 51, 200, 400]
+            .windows(2)
+            .map(|w| stats_of(&analyzer, &texts[w[0]..w[1]]))
+            .collect();
+        let mut forwards = CorpusStats::default();
+        for part in parts.iter().cloned() {
+            forwards.merge(part);
+        }
+        let mut backwards = CorpusStats::default();
+        for part in parts.iter().rev() {
+            backwards.merge_from(part);
+        }
+        let (left, right) = parts.split_at(2);
+        let mut tree = left
+            .iter()
+            .cloned()
+            .fold(CorpusStats::default(), |a, b| a.merged(b));
+        tree.merge(
+            right
+                .iter()
+                .cloned()
+                .fold(CorpusStats::default(), |a, b| a.merged(b)),
+        );
+        for merged in [&forwards, &backwards, &tree] {
+            assert_eq!(merged, &whole);
+            assert_eq!(merged.to_parts(), whole.to_parts());
+        }
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(3)
+            .build()
+            .unwrap();
+        assert_eq!(pool.install(|| stats_of(&analyzer, &texts)), whole);
+    }
+
+    #[test]
+    fn the_vocabulary_is_the_one_fit_chooses() {
+        let analyzer = analyzer();
+        let texts = texts(300);
+        let stats = stats_of(&analyzer, &texts);
+        for binary in [false, true] {
+            for max_features in [None, Some(1), Some(4), Some(17), Some(10_000)] {
+                for (min_df, max_df) in [
+                    (DocumentBound::Count(1), DocumentBound::Fraction(1.0)),
+                    (DocumentBound::Count(2), DocumentBound::Fraction(0.5)),
+                    (DocumentBound::Fraction(0.01), DocumentBound::Count(100)),
+                ] {
+                    let options = FitOptions {
+                        min_df,
+                        max_df,
+                        max_features,
+                        binary,
+                    };
+                    let source = AnalyzedTexts {
+                        analyzer: &analyzer,
+                        texts: &texts,
+                    };
+                    let (vocabulary, counts) = count::fit(&source, options).unwrap();
+                    let fitted = stats.vocabulary(options).unwrap();
+                    assert!(fitted.vocabulary.terms().eq(vocabulary.terms()));
+                    assert_eq!(fitted.document_frequency, counts.document_frequency());
+                    assert_eq!(fitted.n_documents, 300);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn plain_parts_round_trip_and_are_checked() {
+        let analyzer = analyzer();
+        let stats = stats_of(&analyzer, &texts(50));
+        let parts = stats.to_parts();
+        assert!(parts.text.starts_with("common"));
+        assert_eq!(CorpusStats::from_parts(&parts).unwrap(), stats);
+
+        let mut twice = parts.clone();
+        twice.text = "aa".into();
+        twice.ends = vec![1, 2];
+        twice.document_frequency = vec![1, 1];
+        twice.total_count = vec![1, 1];
+        assert!(CorpusStats::from_parts(&twice).is_err());
+        let mut short = parts.clone();
+        short.total_count.pop();
+        assert!(CorpusStats::from_parts(&short).is_err());
+        let mut too_many = parts.clone();
+        too_many.document_frequency[0] = 51;
+        assert!(CorpusStats::from_parts(&too_many).is_err());
+        let mut inside_a_character = StatsParts {
+            text: "কিম".into(),
+            ends: vec![1],
+            document_frequency: vec![1],
+            total_count: vec![1],
+            n_documents: 1,
+        };
+        assert!(CorpusStats::from_parts(&inside_a_character).is_err());
+        inside_a_character.ends = vec![9];
+        assert!(CorpusStats::from_parts(&inside_a_character).is_ok());
+    }
+
+    #[test]
+    fn errors_are_the_fits_errors() {
+        let analyzer = analyzer();
+        let empty = ["".to_string(), "a".to_string()];
+        let stats = stats_of(&analyzer, &empty);
+        assert_eq!(stats.n_documents(), 2);
+        assert_eq!(
+            stats.vocabulary(FitOptions::default()).unwrap_err(),
+            Error::EmptyVocabulary
+        );
+        let stats = stats_of(&analyzer, &texts(10));
+        let options = FitOptions {
+            min_df: DocumentBound::Count(11),
+            max_df: DocumentBound::Count(20),
+            ..FitOptions::default()
+        };
+        assert_eq!(
+            stats.vocabulary(options).unwrap_err(),
+            Error::NothingLeftAfterPruning
+        );
+        let options = FitOptions {
+            min_df: DocumentBound::Count(11),
+            ..FitOptions::default()
+        };
+        assert!(matches!(
+            stats.vocabulary(options),
+            Err(Error::Parameter { name: "max_df", .. })
+        ));
+    }
+}
