@@ -14,13 +14,38 @@ everything). float32 inputs give float32 scores; everything else float64.
 from __future__ import annotations
 
 import numbers
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import scipy.sparse as sp
 
 from textsim import _core
 from textsim._exceptions import ParameterError
+
+
+class Neighbours(NamedTuple):
+    """What :func:`most_similar` returns: ``(indices, scores)``, two ``(n_rows, k)`` arrays,
+    best first, missing neighbours as index -1 with score 0. A tuple (``indices, scores =
+    most_similar(X)`` as always) that shows itself readably in a terminal and in Jupyter."""
+
+    indices: np.ndarray
+    scores: np.ndarray
+
+    def to_pandas(self, titles: Any = None, *, ids: Any = None) -> Any:
+        """A tidy table of (article, neighbour, rank, score): see :func:`textsim.to_pandas`."""
+        from textsim._tables import to_pandas
+
+        return to_pandas(self.indices, self.scores, titles=titles, ids=ids)
+
+    def __repr__(self) -> str:
+        from textsim._display import neighbours_text
+
+        return neighbours_text(self.indices, self.scores)
+
+    def _repr_html_(self) -> str:
+        from textsim._display import neighbours_html
+
+        return neighbours_html(self.indices, self.scores)
 
 
 def _as_csr(X: Any) -> sp.csr_matrix:
@@ -76,13 +101,18 @@ def _threads(n_jobs: Any) -> int | None:
 
 
 def most_similar(
-    X: Any, Y: Any = None, *, k: int = 10, min_score: float | None = None, n_jobs: int | None = None
-) -> tuple[np.ndarray, np.ndarray]:
+    X: Any,
+    Y: Any = None,
+    *,
+    k: int = 10,
+    min_score: float | None = None,
+    n_jobs: int | None = None,
+) -> Neighbours:
     """For each row of ``X``, its ``k`` most similar rows of ``Y`` by cosine.
 
     With ``Y=None``, the rows of ``X`` itself, each row excluding itself. Returns
-    ``(indices, scores)``, two ``(n_rows, k)`` arrays, best first, ties to the lower index;
-    missing neighbours are index -1 with score 0. ``min_score=None`` keeps scores above 0;
+    ``Neighbours(indices, scores)`` (a tuple), two ``(n_rows, k)`` arrays, best first, ties to
+    the lower index; missing neighbours are index -1 with score 0. ``min_score=None`` keeps scores above 0;
     otherwise scores at or above ``min_score`` (at 0 or below, rows that share no term, whose
     score is 0, qualify too). Memory is O(n·k + threads·m).
     """
@@ -94,7 +124,9 @@ def most_similar(
         exclude_self=Y is None, n_jobs=_threads(n_jobs),
     )
     n = x[3][0]
-    return indices.reshape(n, int(k)), scores.reshape(n, int(k)).astype(dtype, copy=False)
+    return Neighbours(
+        indices.reshape(n, int(k)), scores.reshape(n, int(k)).astype(dtype, copy=False)
+    )
 
 
 def similar_pairs(

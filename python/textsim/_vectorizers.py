@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
-from textsim import _core
+from textsim import _core, _progress
 from textsim._documents import _is_arrow_strings, as_documents
 from textsim._estimator import TextsimEstimator
 from textsim._exceptions import NotFittedError, ParameterError
@@ -294,18 +294,29 @@ class _VectorizerMixin(TextsimEstimator):
         docs = as_documents(raw_documents, self.input, self.encoding, self.decode_error)
         return docs, False
 
-    def _batches(self, raw_documents: Any) -> Iterator[tuple[Any, bool]]:
+    def _batches(self, raw_documents: Any, progress: Any = False, what: str = "fit") -> Iterator[tuple[Any, bool]]:
         """The documents in batches for the core. A collection that knows its length is one
         batch; a generator or other iterator is read ``_BATCH`` documents at a time, so that
-        only one batch of its strings is alive at once."""
+        only one batch of its strings is alive at once. With a progress bar, lists, tuples and
+        arrays are cut into ``_BATCH``-document slices too, so that the bar can move (batches
+        merge into the same result)."""
         if isinstance(raw_documents, str):
             raise ValueError(_NOT_ITERABLE)
-        if hasattr(raw_documents, "__len__") or _is_arrow_strings(raw_documents):
-            yield self._corpus(raw_documents)
-            return
-        iterator = iter(raw_documents)
-        while batch := list(itertools.islice(iterator, _BATCH)):
-            yield self._corpus(batch)
+        sized = hasattr(raw_documents, "__len__") or _is_arrow_strings(raw_documents)
+        total = len(raw_documents) if hasattr(raw_documents, "__len__") else None
+        with _progress.bar(progress, total, f"{type(self).__name__}.{what}") as bar:
+            if sized and not (
+                not isinstance(bar, _progress.Silent)
+                and isinstance(raw_documents, (list, tuple, np.ndarray))
+            ):
+                yield self._corpus(raw_documents)
+                bar.update(total or 0)
+                return
+            iterator = iter(raw_documents)
+            while batch := list(itertools.islice(iterator, _BATCH)):
+                size = len(batch)
+                yield self._corpus(batch)
+                bar.update(size)
 
     def _core_for(self, analyzed: bool) -> _core.AnalyzerCore:
         """The analyzer core; for features made in Python, any core counts them."""
@@ -454,12 +465,12 @@ class CountVectorizer(_VectorizerMixin):
 
     # -- fitting and transforming ------------------------------------------------------------
 
-    def fit(self, raw_documents: Iterable[Any], y: Any = None) -> CountVectorizer:
-        """Learn the vocabulary of the documents."""
-        self.fit_transform(raw_documents)
+    def fit(self, raw_documents: Iterable[Any], y: Any = None, *, progress: bool | None = None) -> CountVectorizer:
+        """Learn the vocabulary of the documents (``progress``: see :meth:`fit_transform`)."""
+        self.fit_transform(raw_documents, progress=progress)
         return self
 
-    def _fit(self, raw_documents: Any, tfidf: Any) -> tuple[sp.csr_matrix, Any]:
+    def _fit(self, raw_documents: Any, tfidf: Any, progress: Any = None) -> tuple[sp.csr_matrix, Any]:
         if isinstance(raw_documents, str):
             raise ValueError(_NOT_ITERABLE)
         self._validate_params()
@@ -473,7 +484,9 @@ class CountVectorizer(_VectorizerMixin):
                     "Upper case characters found in vocabulary while 'lowercase' is True. "
                     "These entries will not be matched with any documents"
                 )
-            return self._transform(raw_documents, tfidf=None), None
+            matrix = self._transform(raw_documents, tfidf=None, progress=progress)
+            self._n_documents = matrix.shape[0]
+            return matrix, None
         for name, value, low_ok in (("max_df", self.max_df, True), ("min_df", self.min_df, True)):
             if not isinstance(value, numbers.Real):
                 raise ParameterError(
@@ -507,7 +520,7 @@ class CountVectorizer(_VectorizerMixin):
         )
         # Each batch is counted as it comes (a list is one batch), then one merge finishes.
         fitter = None
-        for docs, analyzed in self._batches(raw_documents):
+        for docs, analyzed in self._batches(raw_documents, progress, "fit"):
             if fitter is None:
                 fitter = _core.FitterCore(self._core_for(analyzed))
             fitter.add(docs, analyzed=analyzed)
@@ -517,14 +530,22 @@ class CountVectorizer(_VectorizerMixin):
         vocabulary, df, idf, parts = fitter.finish(**settings)
         self.__dict__.pop("_vocabulary", None)
         self._core_vocabulary = vocabulary
+        self._n_documents = parts[3][0]
         return _csr(parts, dtype), (df, idf, parts[3][0])
 
-    def fit_transform(self, raw_documents: Iterable[Any], y: Any = None) -> sp.csr_matrix:
-        """Learn the vocabulary and return the document-term matrix."""
-        matrix, _ = self._fit(raw_documents, tfidf=None)
+    def fit_transform(
+        self, raw_documents: Iterable[Any], y: Any = None, *, progress: bool | None = None
+    ) -> sp.csr_matrix:
+        """Learn the vocabulary and return the document-term matrix.
+
+        ``progress``: a progress bar (tqdm), advanced per batch of 8,192 documents. ``None``
+        shows one for more than one batch when a terminal or Jupyter is watching; ``True``
+        always, ``False`` never.
+        """
+        matrix, _ = self._fit(raw_documents, tfidf=None, progress=progress)
         return matrix
 
-    def _transform(self, raw_documents: Any, tfidf: Any) -> sp.csr_matrix:
+    def _transform(self, raw_documents: Any, tfidf: Any, progress: Any = None) -> sp.csr_matrix:
         if isinstance(raw_documents, str):
             raise ValueError(_NOT_ITERABLE)
         self._check_vocabulary()
@@ -538,13 +559,13 @@ class CountVectorizer(_VectorizerMixin):
                 ),
                 dtype,
             )
-            for docs, analyzed in self._batches(raw_documents)
+            for docs, analyzed in self._batches(raw_documents, progress, "transform")
         ]
         return _stack(matrices, len(vocabulary), dtype)
 
-    def transform(self, raw_documents: Iterable[Any]) -> sp.csr_matrix:
+    def transform(self, raw_documents: Iterable[Any], *, progress: bool | None = None) -> sp.csr_matrix:
         """The document-term matrix of the documents, with the fitted vocabulary."""
-        return self._transform(raw_documents, tfidf=None)
+        return self._transform(raw_documents, tfidf=None, progress=progress)
 
     def inverse_transform(self, X: Any) -> list[np.ndarray]:
         """The terms of each row's non-zero entries."""
@@ -667,28 +688,32 @@ class TfidfVectorizer(CountVectorizer):
                 f"{{'l1', 'l2'}} or None. Got {self.norm!r} instead."
             )
 
-    def fit(self, raw_documents: Iterable[Any], y: Any = None) -> TfidfVectorizer:
-        """Learn the vocabulary and the idf."""
-        self.fit_transform(raw_documents)
+    def fit(self, raw_documents: Iterable[Any], y: Any = None, *, progress: bool | None = None) -> TfidfVectorizer:
+        """Learn the vocabulary and the idf (``progress``: see :meth:`fit_transform`)."""
+        self.fit_transform(raw_documents, progress=progress)
         return self
 
-    def fit_transform(self, raw_documents: Iterable[Any], y: Any = None) -> sp.csr_matrix:
-        """Learn the vocabulary and the idf; return the TF-IDF matrix."""
+    def fit_transform(
+        self, raw_documents: Iterable[Any], y: Any = None, *, progress: bool | None = None
+    ) -> sp.csr_matrix:
+        """Learn the vocabulary and the idf; return the TF-IDF matrix (``progress``: a tqdm
+        bar per batch of 8,192 documents; ``None`` shows one for more than one batch when a
+        terminal or Jupyter is watching, ``True`` always, ``False`` never)."""
         self._check_params()
         transformer = self._transformer()
         if self.vocabulary is not None:
             # A fixed vocabulary: count, then weigh as scikit-learn does.
-            counts, _ = self._fit(raw_documents, tfidf=None)
+            counts, _ = self._fit(raw_documents, tfidf=None, progress=progress)
             transformer.fit(counts)
             self._tfidf = transformer
             return transformer.transform(counts, copy=False)
         settings = (bool(self.use_idf), bool(self.smooth_idf), bool(self.sublinear_tf), self.norm)
-        matrix, (df, idf, n_documents) = self._fit(raw_documents, tfidf=settings)
+        matrix, (df, idf, n_documents) = self._fit(raw_documents, tfidf=settings, progress=progress)
         transformer._set_fitted(df, idf, n_documents, matrix.shape[1], matrix.dtype)
         self._tfidf = transformer
         return matrix
 
-    def transform(self, raw_documents: Iterable[Any]) -> sp.csr_matrix:
+    def transform(self, raw_documents: Iterable[Any], *, progress: bool | None = None) -> sp.csr_matrix:
         """The TF-IDF matrix of the documents, with the fitted vocabulary and idf."""
         if not hasattr(self, "_tfidf"):
             has_vocabulary = "_vocabulary" in self.__dict__ or "_core_vocabulary" in self.__dict__
@@ -704,7 +729,7 @@ class TfidfVectorizer(CountVectorizer):
             bool(fitted.sublinear_tf),
             fitted.norm,
         )
-        return self._transform(raw_documents, tfidf=settings)
+        return self._transform(raw_documents, tfidf=settings, progress=progress)
 
     def __sklearn_tags__(self) -> Any:
         tags = super().__sklearn_tags__()
