@@ -17,10 +17,9 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import zipfile
 from collections.abc import Sequence
 from typing import Any
-
-import numpy as np
 
 from textsim import _output
 from textsim._exceptions import TextsimError
@@ -232,7 +231,7 @@ def _index(args: argparse.Namespace, subparser: argparse.ArgumentParser) -> tupl
             index = SimilarityIndex.load(args.index)
         except FileNotFoundError:
             raise InputError(f"{args.index}: no such file") from None
-        except (OSError, ValueError, KeyError) as error:
+        except (OSError, ValueError, KeyError, zipfile.BadZipFile) as error:
             raise InputError(f"{args.index}: not a textsim index ({error})") from None
         n = index.matrix_.shape[0]
         ids = getattr(index, "ids_", None) or [str(i) for i in range(n)]
@@ -241,7 +240,7 @@ def _index(args: argparse.Namespace, subparser: argparse.ArgumentParser) -> tupl
     articles = _articles(args)
     index = SimilarityIndex(**_vectorizer_params(args))
     texts = [a.text for a in articles]
-    titles = [_output.label(a) if not a.title else a.title for a in articles]
+    titles = [_output.full_title(a) for a in articles]
     index.fit(texts, ids=[a.id for a in articles], titles=titles, progress=args.progress)
     if args.save_index is not None:
         try:

@@ -30,7 +30,8 @@ def label(article: Article) -> str:
     return text[: cut if cut > 0 else LABEL_WIDTH].rstrip() + " …"
 
 
-def _title(article: Article) -> str:
+def full_title(article: Article) -> str:
+    """The title, or the first words, uncut (for CSV, JSON and saved indexes)."""
     return article.title.strip() or " ".join(article.text.split()[:FIRST_WORDS])
 
 
@@ -42,15 +43,15 @@ def similar(
         writer.writerow(["article_id", "article_title", "rank", "neighbour_id", "neighbour_title", "score"])
         for i, article in enumerate(articles):
             for rank, (j, s) in enumerate(_found(indices[i], scores[i]), start=1):
-                writer.writerow([article.id, _title(article), rank, articles[j].id, _title(articles[j]), f"{s:.6f}"])
+                writer.writerow([article.id, full_title(article), rank, articles[j].id, full_title(articles[j]), f"{s:.6f}"])
         return
     if fmt == "jsonl":
         for i, article in enumerate(articles):
             similar_ = [
-                {"id": articles[j].id, "title": _title(articles[j]), "score": round(float(s), 6)}
+                {"id": articles[j].id, "title": full_title(articles[j]), "score": round(float(s), 6)}
                 for j, s in _found(indices[i], scores[i])
             ]
-            out.write(json.dumps({"id": article.id, "title": _title(article), "similar": similar_},
+            out.write(json.dumps({"id": article.id, "title": full_title(article), "similar": similar_},
                                  ensure_ascii=False) + "\n")
         return
     width = max((len(a.id) for a in articles), default=0)
@@ -69,11 +70,11 @@ def query(out: IO[str], fmt: str, articles: Sequence[Article], indices: np.ndarr
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(["rank", "id", "title", "score"])
         for rank, (j, s) in enumerate(found, start=1):
-            writer.writerow([rank, articles[j].id, _title(articles[j]), f"{s:.6f}"])
+            writer.writerow([rank, articles[j].id, full_title(articles[j]), f"{s:.6f}"])
         return
     if fmt == "jsonl":
         for rank, (j, s) in enumerate(found, start=1):
-            out.write(json.dumps({"rank": rank, "id": articles[j].id, "title": _title(articles[j]),
+            out.write(json.dumps({"rank": rank, "id": articles[j].id, "title": full_title(articles[j]),
                                   "score": round(float(s), 6)}, ensure_ascii=False) + "\n")
         return
     width = max((len(articles[j].id) for j, _ in found), default=0)
@@ -90,12 +91,12 @@ def duplicates(out: IO[str], fmt: str, articles: Sequence[Article], groups: list
         writer.writerow(["group", "id", "title"])
         for number, members in enumerate(groups, start=1):
             for i in members:
-                writer.writerow([number, articles[i].id, _title(articles[i])])
+                writer.writerow([number, articles[i].id, full_title(articles[i])])
         return
     if fmt == "jsonl":
         for number, members in enumerate(groups, start=1):
             out.write(json.dumps({"group": number, "articles": [
-                {"id": articles[i].id, "title": _title(articles[i])} for i in members
+                {"id": articles[i].id, "title": full_title(articles[i])} for i in members
             ]}, ensure_ascii=False) + "\n")
         return
     if not groups:

@@ -55,11 +55,9 @@ class Heatmap:
 
 
 def _short_labels(n: int) -> list[str]:
+    """A, B, ..., Z, AA, AB, ...: short enough for a tick, ASCII so matplotlib draws them."""
     letters = string.ascii_uppercase
-    if n <= len(letters):
-        return list(letters[:n])
-    return [f"{letters[i // len(letters) - 1]}{letters[i % len(letters)]}" if i >= len(letters)
-            else letters[i] for i in range(n)]
+    return [letters[i] if i < 26 else letters[i // 26 - 1] + letters[i % 26] for i in range(n)]
 
 
 def similarity_heatmap(
