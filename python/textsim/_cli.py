@@ -256,7 +256,9 @@ def _similar(args: argparse.Namespace, parser: argparse.ArgumentParser) -> None:
     index, articles = _index(args, parser)
     if len(articles) < 2:
         raise InputError(f"only {len(articles)} article: similar needs two or more")
-    indices, scores = most_similar(index.matrix_, k=args.top, min_score=args.min_score, n_jobs=args.jobs)
+    indices, scores = most_similar(
+        index.matrix_, k=args.top, min_score=args.min_score, n_jobs=args.jobs, progress=args.progress
+    )
     _output.similar(sys.stdout, args.format, articles, indices, scores)
 
 

@@ -19,7 +19,7 @@ from typing import Any, NamedTuple
 import numpy as np
 import scipy.sparse as sp
 
-from textsim import _core
+from textsim import _core, _progress
 from textsim._exceptions import ParameterError
 
 
@@ -107,6 +107,7 @@ def most_similar(
     k: int = 10,
     min_score: float | None = None,
     n_jobs: int | None = None,
+    progress: bool | None = None,
 ) -> Neighbours:
     """For each row of ``X``, its ``k`` most similar rows of ``Y`` by cosine.
 
@@ -114,19 +115,64 @@ def most_similar(
     ``Neighbours(indices, scores)`` (a tuple), two ``(n_rows, k)`` arrays, best first, ties to
     the lower index; missing neighbours are index -1 with score 0. ``min_score=None`` keeps scores above 0;
     otherwise scores at or above ``min_score`` (at 0 or below, rows that share no term, whose
-    score is 0, qualify too). Memory is O(n·k + threads·m).
+    score is 0, qualify too). Memory is O(n·k + threads·m). ``progress``: a progress bar
+    (tqdm) per block of rows; ``None`` shows one for more than 8,192 rows when a terminal or
+    Jupyter is watching, ``True`` always, ``False`` never. The answer is the same either way.
     """
     if isinstance(k, bool) or not isinstance(k, numbers.Integral) or k < 1:
         raise ParameterError(f"k: expected an int of 1 or more, got {k!r}")
+    k = int(k)
+    threshold = None if min_score is None else float(min_score)
     x, y, dtype = _matrices(X, Y)
-    indices, scores = _core.most_similar(
-        x, y, k=int(k), min_score=None if min_score is None else float(min_score),
-        exclude_self=Y is None, n_jobs=_threads(n_jobs),
-    )
     n = x[3][0]
-    return Neighbours(
-        indices.reshape(n, int(k)), scores.reshape(n, int(k)).astype(dtype, copy=False)
-    )
+    if not _progress.wanted(progress, n):
+        indices, scores = _core.most_similar(
+            x, y, k=k, min_score=threshold, exclude_self=Y is None, n_jobs=_threads(n_jobs)
+        )
+        return Neighbours(indices.reshape(n, k), scores.reshape(n, k).astype(dtype, copy=False))
+    return _most_similar_in_blocks(x, y, k, threshold, Y is None, _threads(n_jobs), dtype, progress)
+
+
+# Rows per step of most_similar's progress bar: enough to keep every thread busy.
+_ROW_BLOCK = 2048
+
+
+def _most_similar_in_blocks(
+    x: tuple[Any, ...], y: tuple[Any, ...], k: int, threshold: float | None,
+    exclude_self: bool, threads: int | None, dtype: Any, progress: Any,
+) -> Neighbours:
+    """``most_similar`` a block of rows at a time, so that a bar can move. The core knows a row
+    as its place in the block, so it cannot leave out "itself" here: each row asks for one
+    neighbour more and drops itself (or, when it is not among them, the last one), which is
+    the same answer, order and ties included."""
+    data, indices_, indptr, (n, m) = x
+    wanted = k + 1 if exclude_self else k
+    indices = np.empty((n, k), dtype=np.int64)
+    scores = np.empty((n, k), dtype=np.float64)
+    with _progress.bar(progress, n, "most_similar", unit="row") as bar:
+        for start in range(0, n, _ROW_BLOCK):
+            stop = min(n, start + _ROW_BLOCK)
+            lo, hi = indptr[start], indptr[stop]
+            block = (data[lo:hi], indices_[lo:hi], np.ascontiguousarray(indptr[start : stop + 1] - lo),
+                     (stop - start, m))
+            got, values = _core.most_similar(
+                block, y, k=wanted, min_score=threshold, exclude_self=False, n_jobs=threads
+            )
+            got = got.reshape(stop - start, wanted)
+            values = values.reshape(stop - start, wanted)
+            if exclude_self:
+                rows = np.arange(start, stop)[:, None]
+                is_self = got == rows
+                # Drop the row itself, or the last neighbour where it is not among them.
+                drop = np.where(is_self.any(axis=1), is_self.argmax(axis=1), wanted - 1)
+                keep = np.ones(got.shape, dtype=bool)
+                keep[np.arange(stop - start), drop] = False
+                got = got[keep].reshape(stop - start, k)
+                values = values[keep].reshape(stop - start, k)
+            indices[start:stop] = got
+            scores[start:stop] = values
+            bar.update(stop - start)
+    return Neighbours(indices, scores.astype(dtype, copy=False))
 
 
 def similar_pairs(
