@@ -167,6 +167,9 @@ def build_parser() -> argparse.ArgumentParser:
     tokenize.add_argument("text", nargs="?", default=None, metavar="TEXT",
                           help="the text (default: read standard input)")
     _vectorizer_options(tokenize)
+    for command in (similar, duplicates, query, tokenize):
+        # Errors about a command's options are reported with that command's usage.
+        command.set_defaults(command_parser=command)
     return parser
 
 
@@ -201,8 +204,7 @@ def _changed_vectorizer_options(parser: argparse.ArgumentParser, args: argparse.
     names = ("ngram", "analyzer", "min_df", "max_df", "max_features", "stop_words",
              "fold_digits", "lowercase", "sublinear_tf", "token_pattern",
              "text_field", "title_field", "id_field")
-    return ["--" + n.replace("_", "-") for n in names
-            if getattr(args, n) != parser.get_default(n) and n in vars(args)]
+    return ["--" + n.replace("_", "-") for n in names if getattr(args, n) != parser.get_default(n)]
 
 
 def _articles(args: argparse.Namespace) -> list[Article]:
@@ -290,8 +292,8 @@ def _tokenize(args: argparse.Namespace, parser: argparse.ArgumentParser) -> None
     from textsim._vectorizers import CountVectorizer
 
     params = _vectorizer_params(args)
-    for unused in ("min_df", "max_df", "max_features"):
-        params.pop(unused)
+    for unused in ("min_df", "max_df", "max_features", "sublinear_tf"):
+        params.pop(unused, None)
     analyze = CountVectorizer(**params).build_analyzer()
     lines = args.text.splitlines() if args.text is not None else sys.stdin
     write = sys.stdout.write
@@ -308,7 +310,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
         return EXIT_USAGE
-    subparser = parser._subparsers._group_actions[0].choices[args.command]  # type: ignore[union-attr]
+    subparser = args.command_parser
     try:
         RUN[args.command](args, subparser)
         sys.stdout.flush()

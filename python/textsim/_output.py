@@ -35,78 +35,87 @@ def full_title(article: Article) -> str:
     return article.title.strip() or " ".join(article.text.split()[:FIRST_WORDS])
 
 
+def _csv(out: IO[str], header: list[str]) -> Any:
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(header)
+    return writer
+
+
+def _json_line(out: IO[str], record: dict[str, Any]) -> None:
+    out.write(json.dumps(record, ensure_ascii=False) + "\n")
+
+
+def _named(article: Article, **more: Any) -> dict[str, Any]:
+    return {"id": article.id, "title": full_title(article), **more}
+
+
 def similar(
     out: IO[str], fmt: str, articles: Sequence[Article], indices: np.ndarray, scores: np.ndarray
 ) -> None:
+    """Each article and its neighbours."""
     if fmt == "csv":
-        writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(["article_id", "article_title", "rank", "neighbour_id", "neighbour_title", "score"])
+        writer = _csv(out, ["article_id", "article_title", "rank", "neighbour_id",
+                            "neighbour_title", "score"])
         for i, article in enumerate(articles):
             for rank, (j, s) in enumerate(_found(indices[i], scores[i]), start=1):
-                writer.writerow([article.id, full_title(article), rank, articles[j].id, full_title(articles[j]), f"{s:.6f}"])
-        return
-    if fmt == "jsonl":
+                other = articles[j]
+                writer.writerow([article.id, full_title(article), rank, other.id,
+                                 full_title(other), f"{s:.6f}"])
+    elif fmt == "jsonl":
         for i, article in enumerate(articles):
-            similar_ = [
-                {"id": articles[j].id, "title": full_title(articles[j]), "score": round(float(s), 6)}
-                for j, s in _found(indices[i], scores[i])
-            ]
-            out.write(json.dumps({"id": article.id, "title": full_title(article), "similar": similar_},
-                                 ensure_ascii=False) + "\n")
-        return
-    width = max((len(a.id) for a in articles), default=0)
-    for i, article in enumerate(articles):
-        out.write(f"{article.id:<{width}}  {label(article)}\n")
-        found = _found(indices[i], scores[i])
-        for j, s in found:
-            out.write(f"    {s:5.3f}  {articles[j].id:<{width}}  {label(articles[j])}\n")
-        if not found:
-            out.write("    (no similar article)\n")
+            found = [_named(articles[j], score=round(s, 6)) for j, s in _found(indices[i], scores[i])]
+            _json_line(out, _named(article, similar=found))
+    else:
+        width = max((len(a.id) for a in articles), default=0)
+        for i, article in enumerate(articles):
+            out.write(f"{article.id:<{width}}  {label(article)}\n")
+            found = _found(indices[i], scores[i])
+            for j, s in found:
+                out.write(f"    {s:5.3f}  {articles[j].id:<{width}}  {label(articles[j])}\n")
+            if not found:
+                out.write("    (no similar article)\n")
 
 
-def query(out: IO[str], fmt: str, articles: Sequence[Article], indices: np.ndarray, scores: np.ndarray) -> None:
+def query(
+    out: IO[str], fmt: str, articles: Sequence[Article], indices: np.ndarray, scores: np.ndarray
+) -> None:
+    """The articles that answer one query, best first."""
     found = _found(indices, scores)
     if fmt == "csv":
-        writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(["rank", "id", "title", "score"])
+        writer = _csv(out, ["rank", "id", "title", "score"])
         for rank, (j, s) in enumerate(found, start=1):
             writer.writerow([rank, articles[j].id, full_title(articles[j]), f"{s:.6f}"])
-        return
-    if fmt == "jsonl":
+    elif fmt == "jsonl":
         for rank, (j, s) in enumerate(found, start=1):
-            out.write(json.dumps({"rank": rank, "id": articles[j].id, "title": full_title(articles[j]),
-                                  "score": round(float(s), 6)}, ensure_ascii=False) + "\n")
-        return
-    width = max((len(articles[j].id) for j, _ in found), default=0)
-    for j, s in found:
-        out.write(f"{s:5.3f}  {articles[j].id:<{width}}  {label(articles[j])}\n")
-    if not found:
-        out.write("(no article shares a term with the text)\n")
+            _json_line(out, {"rank": rank, **_named(articles[j], score=round(s, 6))})
+    else:
+        width = max((len(articles[j].id) for j, _ in found), default=0)
+        for j, s in found:
+            out.write(f"{s:5.3f}  {articles[j].id:<{width}}  {label(articles[j])}\n")
+        if not found:
+            out.write("(no article shares a term with the text)\n")
 
 
-def duplicates(out: IO[str], fmt: str, articles: Sequence[Article], groups: list[list[int]],
-               min_score: float) -> None:
+def duplicates(
+    out: IO[str], fmt: str, articles: Sequence[Article], groups: list[list[int]], min_score: float
+) -> None:
+    """Groups of near-duplicates, each as its articles in order."""
     if fmt == "csv":
-        writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(["group", "id", "title"])
+        writer = _csv(out, ["group", "id", "title"])
         for number, members in enumerate(groups, start=1):
             for i in members:
                 writer.writerow([number, articles[i].id, full_title(articles[i])])
-        return
-    if fmt == "jsonl":
+    elif fmt == "jsonl":
         for number, members in enumerate(groups, start=1):
-            out.write(json.dumps({"group": number, "articles": [
-                {"id": articles[i].id, "title": full_title(articles[i])} for i in members
-            ]}, ensure_ascii=False) + "\n")
-        return
-    if not groups:
+            _json_line(out, {"group": number, "articles": [_named(articles[i]) for i in members]})
+    elif not groups:
         out.write(f"No near-duplicates among {len(articles):,} articles at cosine >= {min_score}.\n")
-        return
-    width = max(len(articles[i].id) for members in groups for i in members)
-    for number, members in enumerate(groups, start=1):
-        out.write(f"group {number} ({len(members)} articles)\n")
-        for i in members:
-            out.write(f"    {articles[i].id:<{width}}  {label(articles[i])}\n")
+    else:
+        width = max(len(articles[i].id) for members in groups for i in members)
+        for number, members in enumerate(groups, start=1):
+            out.write(f"group {number} ({len(members)} articles)\n")
+            for i in members:
+                out.write(f"    {articles[i].id:<{width}}  {label(articles[i])}\n")
 
 
 def _found(indices: Any, scores: Any) -> list[tuple[int, float]]:

@@ -12,7 +12,7 @@ def _pandas() -> Any:
         import pandas
     except ImportError:
         raise ImportError(
-            "textsim.to_pandas needs pandas: pip install pandas (or pip install 'textsim[notebook]')"
+            "textsim.to_pandas needs pandas: pip install pandas (or pip install 'textsim[pandas]')"
         ) from None
     return pandas
 
