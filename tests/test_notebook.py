@@ -5,6 +5,7 @@ neighbours. Skips only if the kernel cannot start."""
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -44,6 +45,8 @@ def executed(tmp_path_factory):
     os.environ.pop("PYTEST_CURRENT_TEST", None)
     os.environ["JUPYTER_PLATFORM_DIRS"] = "1"
     os.environ["MPLBACKEND"] = "agg"
+    # The kernel spec may name plain "python": make that this environment's interpreter.
+    os.environ["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])
     os.environ["MPLCONFIGDIR"] = str(tmp_path_factory.mktemp("matplotlib"))
     if corpora_path().is_dir():
         os.environ["TEXTSIM_CORPORA"] = str(corpora_path())
