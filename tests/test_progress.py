@@ -177,3 +177,16 @@ def test_no_progress_option_on_a_terminal(many_articles):
     )
     assert status == 0
     assert "%|" not in screen
+
+
+def test_hashing_vectorizer_and_index_with_a_bar(capsys):
+    docs = documents()
+    expected = textsim.HashingVectorizer(n_features=2**12).fit_transform(docs)
+    got = textsim.HashingVectorizer(n_features=2**12).fit_transform(docs, progress=True)
+    assert "HashingVectorizer.transform" in capsys.readouterr().err
+    assert_csr_equal(got, expected)
+    hashed = textsim.SimilarityIndex(vectorizer=textsim.HashingVectorizer(n_features=2**12))
+    np.testing.assert_array_equal(hashed.fit(docs[:50]).matrix_.toarray(), expected[:50].toarray())
+    index = textsim.SimilarityIndex().fit(docs, progress=True)
+    assert "TfidfVectorizer.fit" in capsys.readouterr().err
+    assert_csr_equal(index.matrix_, textsim.TfidfVectorizer().fit_transform(docs))

@@ -57,7 +57,11 @@ class SimilarityIndex:
         """Fits the vectorizer on ``docs`` and indexes them. ``ids`` and ``titles`` (one per
         document, optional) are kept as ``ids_`` and ``titles_`` and saved with the index;
         ``progress`` as in :meth:`textsim.TfidfVectorizer.fit_transform`."""
-        matrix = sp.csr_matrix(self.vectorizer.fit_transform(docs, progress=progress))
+        # Only textsim's vectorizers know ``progress``; any other fit_transform is called as is.
+        fit_transform = self.vectorizer.fit_transform
+        matrix = sp.csr_matrix(
+            fit_transform(docs) if progress is None else fit_transform(docs, progress=progress)
+        )
         labels = {}
         for name, values in (("ids", ids), ("titles", titles)):
             if values is not None:

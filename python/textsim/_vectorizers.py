@@ -804,8 +804,9 @@ class HashingVectorizer(_VectorizerMixin):
         self._warn_for_unused_params()
         return self
 
-    def transform(self, X: Iterable[Any]) -> sp.csr_matrix:
-        """The hashed document-term matrix."""
+    def transform(self, X: Iterable[Any], *, progress: bool | None = None) -> sp.csr_matrix:
+        """The hashed document-term matrix (``progress``: as in
+        :meth:`TfidfVectorizer.fit_transform`)."""
         if isinstance(X, str):
             raise ValueError(_NOT_ITERABLE)
         self._validate_params()
@@ -833,10 +834,12 @@ class HashingVectorizer(_VectorizerMixin):
                 ),
                 dtype,
             )
-            for docs, analyzed in self._batches(X)
+            for docs, analyzed in self._batches(X, progress, "transform")
         ]
         return _stack(matrices, int(self.n_features), dtype)
 
-    def fit_transform(self, X: Iterable[Any], y: Any = None) -> sp.csr_matrix:
+    def fit_transform(
+        self, X: Iterable[Any], y: Any = None, *, progress: bool | None = None
+    ) -> sp.csr_matrix:
         """The hashed document-term matrix."""
-        return self.fit(X, y).transform(X)
+        return self.fit(X, y).transform(X, progress=progress)
