@@ -24,6 +24,9 @@ def to_pandas(indices: Any, scores: Any = None, *, titles: Any = None, ids: Any 
     ``article_title`` and ``neighbour_title``. Missing neighbours (-1) are left out.
 
     ``indices`` may be the whole result: ``to_pandas(textsim.most_similar(X), titles=t)``.
+    ``titles`` and ``ids`` name rows and neighbours alike, so they are for a collection
+    compared with itself (``most_similar(X)``); for ``most_similar(X, Y)`` leave them out and
+    join the row numbers to your own tables.
     """
     pandas = _pandas()
     if scores is None:
