@@ -382,3 +382,14 @@ def test_output_into_a_closed_pipe_is_quiet():
     assert result.returncode == 0
     assert result.stdout.startswith(SAMPLE_A)
     assert "Traceback" not in result.stderr and "BrokenPipe" not in result.stderr
+
+
+def test_jsonl_strings_may_hold_unicode_line_separators(tmp_path):
+    # U+2028, U+0085 and U+001C are line breaks to str.splitlines, not to JSON Lines.
+    path = tmp_path / "odd.jsonl"
+    texts = ["cricket\u2028match in Dhaka", "cricket match\x85in Dhaka", "rain\x1cand wind"]
+    path.write_text("".join(json.dumps({"id": str(i), "text": t}, ensure_ascii=False) + "\n"
+                            for i, t in enumerate(texts)), encoding="utf-8")
+    found = similar_jsonl(str(path), "--top", "1")
+    assert list(found) == ["0", "1", "2"]
+    assert found["0"][0]["id"] == "1"

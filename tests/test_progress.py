@@ -121,7 +121,7 @@ def textsim_command() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-m", "textsim"]
 
 
-def run_in_terminal(args: list[str]) -> tuple[int, str]:
+def run_in_terminal(args: list[str], size: tuple[int, int] | None = (24, 100)) -> tuple[int, str]:
     """Runs the command with its standard output and error on a pseudo-terminal; returns the
     exit status and everything the terminal received."""
     pty = pytest.importorskip("pty", reason="needs a POSIX pseudo-terminal")
@@ -130,8 +130,9 @@ def run_in_terminal(args: list[str]) -> tuple[int, str]:
     import termios
 
     main, child = pty.openpty()
-    # A terminal has a size (24 x 100 here); a bare pseudo-terminal's is 0 x 0.
-    fcntl.ioctl(child, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 100, 0, 0))
+    if size is not None:
+        # A terminal window has a size; a bare pseudo-terminal's is 0 x 0.
+        fcntl.ioctl(child, termios.TIOCSWINSZ, struct.pack("HHHH", *size, 0, 0))
     process = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=child, stderr=child,
                                env=command_env(), close_fds=True)
     os.close(child)
@@ -159,6 +160,14 @@ def test_bar_appears_on_a_terminal(many_articles):
     assert status == 0, screen
     assert "fit" in screen and "%|" in screen, screen[-2000:]
     assert "No near-duplicates among" in screen
+
+
+def test_bar_appears_on_an_unsized_terminal(many_articles):
+    status, screen = run_in_terminal(
+        [*textsim_command(), "duplicates", str(many_articles), "--min-score", "0.99"], size=None
+    )
+    assert status == 0, screen
+    assert "fit" in screen and "%|" in screen, screen[-2000:]
 
 
 def test_no_bar_when_piped(many_articles):

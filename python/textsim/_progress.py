@@ -89,5 +89,17 @@ def bar(progress: Any, total: int | None, description: str, unit: str = "doc") -
             from tqdm.notebook import tqdm
         except ImportError:
             pass  # without widgets tqdm's text bar shows in the cell's output
+    size = _unsized_terminal_fallback()
     return tqdm(total=total, desc=description, unit=unit, unit_scale=True, leave=False,
-                file=sys.stderr, dynamic_ncols=True)
+                file=sys.stderr, dynamic_ncols=size is None,
+                ncols=size and size[0], nrows=size and size[1])
+
+
+def _unsized_terminal_fallback() -> tuple[int, int] | None:
+    """None to let tqdm follow the terminal's size; 80 x 24 where the terminal says it has no
+    size (a pseudo-terminal nobody sized), on which tqdm would draw nothing."""
+    try:
+        columns, lines = os.get_terminal_size(sys.stderr.fileno())
+    except (OSError, ValueError, AttributeError):
+        return None
+    return None if columns > 0 and lines > 0 else (80, 24)

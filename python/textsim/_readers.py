@@ -108,7 +108,9 @@ def _text_article(path: Path, article_id: str, encoding: str) -> Article:
 
 
 def _json_lines(path: Path, encoding: str) -> Iterator[tuple[str, Any]]:
-    for number, line in enumerate(_read_text(path, encoding).splitlines(), start=1):
+    # Only "\n" ends a record: str.splitlines would also cut at U+2028, U+0085 and other
+    # separators, which JSON strings may hold as they are.
+    for number, line in enumerate(_read_text(path, encoding).split("\n"), start=1):
         if not line.strip():
             continue
         try:
