@@ -199,3 +199,19 @@ def test_hashing_vectorizer_and_index_with_a_bar(capsys):
     index = textsim.SimilarityIndex().fit(docs, progress=True)
     assert "TfidfVectorizer.fit" in capsys.readouterr().err
     assert_csr_equal(index.matrix_, textsim.TfidfVectorizer().fit_transform(docs))
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_similar_pairs_and_near_duplicates_with_a_bar(capsys, dtype):
+    docs = documents(5000)
+    docs[10:20] = [docs[3]] * 10
+    docs[30:40] = ["..."] * 10
+    X = textsim.TfidfVectorizer(dtype=dtype).fit_transform(docs)
+    for Y in (None, X[:900]):
+        expected = textsim.similar_pairs(X, Y, min_score=0.3)
+        got = textsim.similar_pairs(X, Y, min_score=0.3, progress=True)
+        assert "similar_pairs" in capsys.readouterr().err
+        assert_csr_equal(got, expected)
+    np.testing.assert_array_equal(
+        textsim.near_duplicates(X, min_score=0.5, progress=True), textsim.near_duplicates(X, min_score=0.5)
+    )

@@ -270,7 +270,9 @@ def _duplicates(args: argparse.Namespace, parser: argparse.ArgumentParser) -> No
     if not args.min_score > 0:
         raise InputError(f"--min-score: expected a cosine above 0, got {args.min_score}")
     index, articles = _index(args, parser)
-    labels = near_duplicates(index.matrix_, min_score=args.min_score, n_jobs=args.jobs)
+    labels = near_duplicates(
+        index.matrix_, min_score=args.min_score, n_jobs=args.jobs, progress=args.progress
+    )
     members: dict[int, list[int]] = {}
     for row, group in enumerate(labels.tolist()):
         members.setdefault(group, []).append(row)

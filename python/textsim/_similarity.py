@@ -133,8 +133,15 @@ def most_similar(
     return _most_similar_in_blocks(x, y, k, threshold, Y is None, _threads(n_jobs), dtype, progress)
 
 
-# Rows per step of most_similar's progress bar: enough to keep every thread busy.
+# Rows per step of a similarity progress bar: enough to keep every thread busy.
 _ROW_BLOCK = 2048
+
+
+def _row_block(x: tuple[Any, ...], start: int, stop: int) -> tuple[Any, ...]:
+    """Rows ``start:stop`` of a matrix given as CSR parts, as CSR parts (views, but indptr)."""
+    data, indices, indptr, (_, m) = x
+    lo, hi = indptr[start], indptr[stop]
+    return data[lo:hi], indices[lo:hi], indptr[start : stop + 1] - lo, (stop - start, m)
 
 
 def _most_similar_in_blocks(
@@ -145,18 +152,15 @@ def _most_similar_in_blocks(
     as its place in the block, so it cannot leave out "itself" here: each row asks for one
     neighbour more and drops itself (or, when it is not among them, the last one), which is
     the same answer, order and ties included."""
-    data, indices_, indptr, (n, m) = x
+    n = x[3][0]
     wanted = k + 1 if exclude_self else k
     indices = np.empty((n, k), dtype=np.int64)
     scores = np.empty((n, k), dtype=np.float64)
     with _progress.bar(progress, n, "most_similar", unit="row") as bar:
         for start in range(0, n, _ROW_BLOCK):
             stop = min(n, start + _ROW_BLOCK)
-            lo, hi = indptr[start], indptr[stop]
-            block = (data[lo:hi], indices_[lo:hi], np.ascontiguousarray(indptr[start : stop + 1] - lo),
-                     (stop - start, m))
             got, values = _core.most_similar(
-                block, y, k=wanted, min_score=threshold, exclude_self=False, n_jobs=threads
+                _row_block(x, start, stop), y, k=wanted, min_score=threshold, exclude_self=False, n_jobs=threads
             )
             got = got.reshape(stop - start, wanted)
             values = values.reshape(stop - start, wanted)
@@ -176,11 +180,17 @@ def _most_similar_in_blocks(
 
 
 def similar_pairs(
-    X: Any, Y: Any = None, *, min_score: float, n_jobs: int | None = None
+    X: Any,
+    Y: Any = None,
+    *,
+    min_score: float,
+    n_jobs: int | None = None,
+    progress: bool | None = None,
 ) -> sp.csr_matrix:
     """Every pair of rows whose cosine is at least ``min_score``, as a sparse matrix of scores.
 
     With ``Y=None``, each unordered pair of rows of ``X`` once (``i < j``, no diagonal).
+    ``progress``: as in :func:`most_similar` (the same answer either way).
     """
     if isinstance(min_score, bool) or not isinstance(min_score, numbers.Real) or not min_score > 0:
         raise ParameterError(
@@ -188,6 +198,9 @@ def similar_pairs(
             "of rows qualifies: use cosine_similarity for the whole matrix)"
         )
     x, y, dtype = _matrices(X, Y)
+    if _progress.wanted(progress, x[3][0]):
+        return _similar_pairs_in_blocks(x, y, float(min_score), Y is None, _threads(n_jobs),
+                                        dtype, progress)
     data, indices, indptr, shape = _core.similar_pairs(
         x, y, min_score=float(min_score), upper_only=Y is None, n_jobs=_threads(n_jobs)
     )
@@ -196,11 +209,41 @@ def similar_pairs(
     return matrix
 
 
-def near_duplicates(X: Any, *, min_score: float = 0.9, n_jobs: int | None = None) -> np.ndarray:
+def _similar_pairs_in_blocks(
+    x: tuple[Any, ...], y: tuple[Any, ...], min_score: float, upper_only: bool,
+    threads: int | None, dtype: Any, progress: Any,
+) -> sp.csr_matrix:
+    """``similar_pairs`` a block of rows at a time, for a progress bar. The core keeps "i < j"
+    by a row's place in the block, so the blocks ask for every pair and keep those right of the
+    diagonal here (the core computes every pair either way, then filters)."""
+    n = x[3][0]
+    blocks = []
+    with _progress.bar(progress, n, "similar_pairs", unit="row") as bar:
+        for start in range(0, n, _ROW_BLOCK):
+            stop = min(n, start + _ROW_BLOCK)
+            data, indices, indptr, shape = _core.similar_pairs(
+                _row_block(x, start, stop), y, min_score=min_score, upper_only=False,
+                n_jobs=threads,
+            )
+            block = sp.csr_matrix((data.astype(dtype, copy=False), indices, indptr), shape=shape)
+            if upper_only:
+                block = sp.triu(block, k=start + 1, format="csr")
+            blocks.append(block)
+            bar.update(stop - start)
+    matrix = sp.csr_matrix(sp.vstack(blocks, format="csr", dtype=dtype)) if blocks else (
+        sp.csr_matrix((0, y[3][0]), dtype=dtype)
+    )
+    matrix.sort_indices()
+    return matrix
+
+
+def near_duplicates(
+    X: Any, *, min_score: float = 0.9, n_jobs: int | None = None, progress: bool | None = None
+) -> np.ndarray:
     """A group label per row: rows joined by a chain of pairs with cosine ≥ ``min_score`` share
     a label (the connected components of ``similar_pairs``). Labels count up from 0 in the
-    order each group's first row appears."""
-    pairs = similar_pairs(X, min_score=min_score, n_jobs=n_jobs)
+    order each group's first row appears. ``progress``: as in :func:`most_similar`."""
+    pairs = similar_pairs(X, min_score=min_score, n_jobs=n_jobs, progress=progress)
     return _core.connected_components(
         pairs.shape[0], pairs.indptr.astype(np.int64), pairs.indices.astype(np.int64)
     )
