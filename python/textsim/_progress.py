@@ -13,8 +13,8 @@ import os
 import sys
 from typing import Any
 
-# Documents (or rows) per step of a bar; the vectorizers' batch size for iterators, so a bar
-# never makes a fit do more steps than it would anyway.
+# Documents per step of a bar: the vectorizers' batch size for iterators. A list is cut into
+# batches this size only while a bar is shown (batches merge into the same result).
 STEP = 8192
 
 
