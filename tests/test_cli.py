@@ -280,6 +280,9 @@ def test_tokenize_text_and_stdin():
     assert piped.stdout == "hello world\nসাল 2025\n\n"
     ngrams = run("tokenize", "--ngram", "1,2", "--stop-words", "english", "the cat sat")
     assert ngrams.stdout == "cat sat cat sat\n"
+    chars = run("tokenize", "--analyzer", "char_wb", "--ngram", "3", "--jobs", "1", "পুতিন")
+    # char_wb pads the word with a space on each side, then takes every 3 code points.
+    assert chars.stdout == " ".join([" পু", "পুত", "ুতি", "তিন", "িন "]) + "\n"
 
 
 def test_help_and_version():

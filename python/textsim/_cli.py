@@ -166,6 +166,8 @@ def build_parser() -> argparse.ArgumentParser:
                                    "input), its tokens on one line, separated by spaces.")
     tokenize.add_argument("text", nargs="?", default=None, metavar="TEXT",
                           help="the text (default: read standard input)")
+    tokenize.add_argument("--jobs", type=int, default=None, metavar="N",
+                          help="threads (default: all cores)")
     _vectorizer_options(tokenize)
     for command in (similar, duplicates, query, tokenize):
         # Errors about a command's options are reported with that command's usage.
