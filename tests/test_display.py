@@ -202,3 +202,11 @@ def test_index_keeps_ids_and_titles(news, tmp_path):
     assert not hasattr(textsim.SimilarityIndex.load(tmp_path / "plain.zip"), "ids_")
     with pytest.raises(ValueError, match="2 ids for 3 documents"):
         textsim.SimilarityIndex().fit(["aa bb", "bb cc", "cc dd"], ids=["x", "y"])
+
+
+def test_index_repr():
+    index = textsim.SimilarityIndex(min_df=1)
+    assert repr(index) == "SimilarityIndex(vectorizer=TfidfVectorizer())"
+    index.fit(["aa bb", "bb cc", "cc dd"])
+    assert repr(index) == "SimilarityIndex(vectorizer=TfidfVectorizer())  # 3 articles indexed, 4 terms"
+    assert "3 articles indexed" in index._repr_html_()

@@ -79,6 +79,21 @@ class SimilarityIndex:
                 self.__dict__.pop(f"{name}_", None)
         return self
 
+    def __repr__(self) -> str:
+        # The vectorizer's parameters only: what it learnt is said once, below.
+        params = getattr(self.vectorizer, "_params_repr", None)
+        text = f"SimilarityIndex(vectorizer={params() if params else repr(self.vectorizer)})"
+        if not hasattr(self, "matrix_"):
+            return text
+        rows, columns = self.matrix_.shape
+        return f"{text}  # {rows:,} articles indexed, {columns:,} terms"
+
+    def _repr_html_(self) -> str:
+        import html
+
+        shown = html.escape(repr(self)).replace("  # ", "<br>")
+        return f"<div><strong>SimilarityIndex</strong><br><code>{shown}</code></div>"
+
     def _check_fitted(self) -> None:
         if not hasattr(self, "matrix_"):
             raise NotFittedError(
