@@ -396,3 +396,25 @@ def test_jsonl_strings_may_hold_unicode_line_separators(tmp_path):
     found = similar_jsonl(str(path), "--top", "1")
     assert list(found) == ["0", "1", "2"]
     assert found["0"][0]["id"] == "1"
+
+
+def test_duplicates_and_query_as_csv_and_from_an_index(tmp_path):
+    index = tmp_path / "demo.index"
+    fitted = run("duplicates", "--format", "csv", "--save-index", str(index))
+    assert fitted.returncode == 0, fitted.stderr
+    rows = list(csv.DictReader(io.StringIO(fitted.stdout)))
+    assert list(rows[0]) == ["group", "id", "title"]
+    by_group: dict[str, set[str]] = {}
+    for row in rows:
+        by_group.setdefault(row["group"], set()).add(row["id"])
+    assert {"bdnps-00142", "bdnps-00714"} in by_group.values()
+    again = run("duplicates", "--format", "csv", "--index", str(index))
+    assert again.stdout == fitted.stdout
+    query = run("query", "সোনার দাম", "--index", str(index), "--format", "csv", "--top", "2")
+    assert query.returncode == 0, query.stderr
+    hits = list(csv.DictReader(io.StringIO(query.stdout)))
+    assert [h["rank"] for h in hits] == ["1", "2"]
+    # "Gold price": the daily gold-price reports (one says স্বর্ণ, another word for gold).
+    assert {h["id"] for h in hits} <= {"bdnps-00138", "bdnps-00140", "bdnps-00695", "bdnps-00888"}
+    table = run("query", "সোনার দাম", "--index", str(index), "--top", "1")
+    assert table.stdout.split()[1] == hits[0]["id"]
