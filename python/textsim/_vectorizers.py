@@ -294,7 +294,9 @@ class _VectorizerMixin(TextsimEstimator):
         docs = as_documents(raw_documents, self.input, self.encoding, self.decode_error)
         return docs, False
 
-    def _batches(self, raw_documents: Any, progress: Any = False, what: str = "fit") -> Iterator[tuple[Any, bool]]:
+    def _batches(
+        self, raw_documents: Any, progress: Any = False, what: str = "fit"
+    ) -> Iterator[tuple[Any, bool]]:
         """The documents in batches for the core. A collection that knows its length is one
         batch; a generator or other iterator is read ``_BATCH`` documents at a time, so that
         only one batch of its strings is alive at once. With a progress bar, lists, tuples and
@@ -465,12 +467,16 @@ class CountVectorizer(_VectorizerMixin):
 
     # -- fitting and transforming ------------------------------------------------------------
 
-    def fit(self, raw_documents: Iterable[Any], y: Any = None, *, progress: bool | None = None) -> CountVectorizer:
+    def fit(
+        self, raw_documents: Iterable[Any], y: Any = None, *, progress: bool | None = None
+    ) -> CountVectorizer:
         """Learn the vocabulary of the documents (``progress``: see :meth:`fit_transform`)."""
         self.fit_transform(raw_documents, progress=progress)
         return self
 
-    def _fit(self, raw_documents: Any, tfidf: Any, progress: Any = None) -> tuple[sp.csr_matrix, Any]:
+    def _fit(
+        self, raw_documents: Any, tfidf: Any, progress: Any = None
+    ) -> tuple[sp.csr_matrix, Any]:
         if isinstance(raw_documents, str):
             raise ValueError(_NOT_ITERABLE)
         self._validate_params()
@@ -545,7 +551,9 @@ class CountVectorizer(_VectorizerMixin):
         matrix, _ = self._fit(raw_documents, tfidf=None, progress=progress)
         return matrix
 
-    def _transform(self, raw_documents: Any, tfidf: Any, progress: Any = None) -> sp.csr_matrix:
+    def _transform(
+        self, raw_documents: Any, tfidf: Any, progress: Any = None
+    ) -> sp.csr_matrix:
         if isinstance(raw_documents, str):
             raise ValueError(_NOT_ITERABLE)
         self._check_vocabulary()
@@ -563,7 +571,9 @@ class CountVectorizer(_VectorizerMixin):
         ]
         return _stack(matrices, len(vocabulary), dtype)
 
-    def transform(self, raw_documents: Iterable[Any], *, progress: bool | None = None) -> sp.csr_matrix:
+    def transform(
+        self, raw_documents: Iterable[Any], *, progress: bool | None = None
+    ) -> sp.csr_matrix:
         """The document-term matrix of the documents, with the fitted vocabulary."""
         return self._transform(raw_documents, tfidf=None, progress=progress)
 
@@ -688,7 +698,9 @@ class TfidfVectorizer(CountVectorizer):
                 f"{{'l1', 'l2'}} or None. Got {self.norm!r} instead."
             )
 
-    def fit(self, raw_documents: Iterable[Any], y: Any = None, *, progress: bool | None = None) -> TfidfVectorizer:
+    def fit(
+        self, raw_documents: Iterable[Any], y: Any = None, *, progress: bool | None = None
+    ) -> TfidfVectorizer:
         """Learn the vocabulary and the idf (``progress``: see :meth:`fit_transform`)."""
         self.fit_transform(raw_documents, progress=progress)
         return self
@@ -708,12 +720,16 @@ class TfidfVectorizer(CountVectorizer):
             self._tfidf = transformer
             return transformer.transform(counts, copy=False)
         settings = (bool(self.use_idf), bool(self.smooth_idf), bool(self.sublinear_tf), self.norm)
-        matrix, (df, idf, n_documents) = self._fit(raw_documents, tfidf=settings, progress=progress)
+        matrix, (df, idf, n_documents) = self._fit(
+            raw_documents, tfidf=settings, progress=progress
+        )
         transformer._set_fitted(df, idf, n_documents, matrix.shape[1], matrix.dtype)
         self._tfidf = transformer
         return matrix
 
-    def transform(self, raw_documents: Iterable[Any], *, progress: bool | None = None) -> sp.csr_matrix:
+    def transform(
+        self, raw_documents: Iterable[Any], *, progress: bool | None = None
+    ) -> sp.csr_matrix:
         """The TF-IDF matrix of the documents, with the fitted vocabulary and idf."""
         if not hasattr(self, "_tfidf"):
             has_vocabulary = "_vocabulary" in self.__dict__ or "_core_vocabulary" in self.__dict__
