@@ -85,6 +85,14 @@ def test_unfitted_vectorizer_repr_is_scikit_learns():
     assert "defaults" in textsim.TfidfVectorizer()._repr_html_()
 
 
+def test_hashing_and_transformer_reprs():
+    hashing = textsim.HashingVectorizer(n_features=16)
+    assert repr(hashing) == "HashingVectorizer(n_features=16)"
+    assert "nothing to fit" in hashing._repr_html_()
+    transformer = textsim.TfidfTransformer().fit(textsim.CountVectorizer().fit_transform(["aa bb", "bb"]))
+    assert repr(transformer) == "TfidfTransformer()  # fitted: 2 features"
+
+
 def test_repr_survives_pickle_and_save(fitted, tmp_path):
     vectorizer, _ = fitted
     assert repr(pickle.loads(pickle.dumps(vectorizer))) == repr(vectorizer)

@@ -16,7 +16,8 @@ SHOWN_ROWS = 10
 
 
 def fitted_summary(estimator: Any) -> str | None:
-    """"12,345 terms from 202 documents" for a fitted vectorizer, None when unfitted."""
+    """"12,345 terms from 202 documents" for a fitted vectorizer ("N features" for a fitted
+    TfidfTransformer), None when unfitted."""
     state = estimator.__dict__
     core = state.get("_core_vocabulary")
     vocabulary = state.get("_vocabulary")
@@ -24,6 +25,8 @@ def fitted_summary(estimator: Any) -> str | None:
         n_terms = len(core)
     elif vocabulary is not None:
         n_terms = len(vocabulary)
+    elif "n_features_in_" in state:  # TfidfTransformer
+        return f"{state['n_features_in_']:,} features"
     else:
         return None
     documents = state.get("_n_documents")
@@ -38,7 +41,7 @@ def estimator_html(estimator: Any, text_repr: str) -> str:
     summary = fitted_summary(estimator)
     rows = [
         ("parameters", params or "defaults"),
-        ("fitted", summary if summary is not None else "not fitted"),
+        ("fitted", summary if summary is not None else _unfitted(estimator)),
     ]
     body = "".join(
         f"<tr><th style='text-align:left'>{html.escape(k)}</th>"
@@ -49,6 +52,10 @@ def estimator_html(estimator: Any, text_repr: str) -> str:
         f"<div><strong>{html.escape(type(estimator).__name__)}</strong>"
         f"<table>{body}</table></div>"
     )
+
+
+def _unfitted(estimator: Any) -> str:
+    return "not fitted" if getattr(estimator, "_requires_fit", True) else "nothing to fit"
 
 
 def neighbours_text(indices: np.ndarray, scores: np.ndarray) -> str:
