@@ -8,7 +8,7 @@ and virama); textsim keeps them whole, and is scikit-learn's tokenizer everywher
     4
 """
 
-from textsim import datasets
+from textsim import datasets, plot
 from textsim._core import __version__
 from textsim._exceptions import (
     DocumentDecodeError,
@@ -22,7 +22,14 @@ from textsim._exceptions import (
 )
 from textsim._index import SimilarityIndex, explain
 from textsim._stats import CorpusStats
-from textsim._similarity import cosine_similarity, most_similar, near_duplicates, similar_pairs
+from textsim._similarity import (
+    Neighbours,
+    cosine_similarity,
+    most_similar,
+    near_duplicates,
+    similar_pairs,
+)
+from textsim._tables import to_pandas
 from textsim._tfidf import TfidfTransformer
 from textsim._tokenizer import Tokenizer, sentences, tokenize
 from textsim._vectorizers import CountVectorizer, HashingVectorizer, TfidfVectorizer
@@ -49,6 +56,7 @@ __all__ = [
     "DocumentError",
     "DocumentTypeError",
     "HashingVectorizer",
+    "Neighbours",
     "NotFittedError",
     "ParameterError",
     "SimilarityIndex",
@@ -66,7 +74,9 @@ __all__ = [
     "datasets",
     "explain",
     "load",
+    "plot",
     "save",
     "sentences",
+    "to_pandas",
     "tokenize",
 ]

@@ -67,7 +67,7 @@ class TextsimEstimator:
         for name in [n for n in vars(self) if n.startswith("_core") and n != "_core_vocabulary"]:
             delattr(self, name)
 
-    def __repr__(self) -> str:
+    def _params_repr(self) -> str:
         defaults = {
             name: p.default
             for name, p in inspect.signature(type(self).__init__).parameters.items()
@@ -83,6 +83,20 @@ class TextsimEstimator:
             if not same:
                 shown.append(f"{name}={value!r}")
         return f"{type(self).__name__}({', '.join(shown)})"
+
+    def __repr__(self) -> str:
+        # scikit-learn's form, and for a fitted vectorizer what it learnt (one look in a
+        # notebook tells whether it was fitted, and on how much).
+        from textsim._display import fitted_summary
+
+        summary = fitted_summary(self)
+        text = self._params_repr()
+        return text if summary is None else f"{text}  # fitted: {summary}"
+
+    def _repr_html_(self) -> str:
+        from textsim._display import estimator_html
+
+        return estimator_html(self, self._params_repr())
 
     def __getstate__(self) -> dict[str, Any]:
         # Rust objects are rebuilt from the parameters and fitted attributes after unpickling.

@@ -13,13 +13,15 @@ import numpy as np
 import scipy.sparse as sp
 
 from textsim._exceptions import NotFittedError, ParameterError
-from textsim._similarity import most_similar
+from textsim._similarity import Neighbours, most_similar
 
 INDEX_FORMAT = "textsim-index"
 INDEX_FORMAT_VERSION = 1
 _MANIFEST = "textsim-index.json"
 _VECTORIZER = "vectorizer.textsim"
 _ARRAYS = ("data.npy", "indices.npy", "indptr.npy")
+# Optional: the indexed articles' ids and titles, so that answers can name them.
+_ARTICLES = "articles.json"
 
 
 class SimilarityIndex:
@@ -35,7 +37,8 @@ class SimilarityIndex:
     JSON manifest (``textsim-index.json``: format name and version, textsim version, matrix
     shape and dtype), the vectorizer as a textsim model file (``vectorizer.textsim``, see
     :func:`textsim.load`) and the indexed vectors as ``.npy`` arrays (CSR ``data``, ``indices``,
-    ``indptr``), read with ``allow_pickle=False``.
+    ``indptr``), read with ``allow_pickle=False``, and, when ``fit`` was given ``ids`` or
+    ``titles``, ``articles.json`` with them.
     """
 
     def __init__(self, vectorizer: Any = None, **vectorizer_params: Any) -> None:
@@ -49,10 +52,48 @@ class SimilarityIndex:
             vectorizer = TfidfVectorizer(**vectorizer_params)
         self.vectorizer = vectorizer
 
-    def fit(self, docs: Any) -> SimilarityIndex:
-        """Fits the vectorizer on ``docs`` and indexes them."""
-        self.matrix_ = sp.csr_matrix(self.vectorizer.fit_transform(docs))
+    def fit(
+        self, docs: Any, *, ids: Any = None, titles: Any = None, progress: bool | None = None
+    ) -> SimilarityIndex:
+        """Fits the vectorizer on ``docs`` and indexes them. ``ids`` and ``titles`` (one per
+        document, optional) are kept as ``ids_`` and ``titles_`` and saved with the index;
+        ``progress`` as in :meth:`textsim.TfidfVectorizer.fit_transform`."""
+        # Only textsim's vectorizers know ``progress``; any other fit_transform is called as is.
+        fit_transform = self.vectorizer.fit_transform
+        matrix = sp.csr_matrix(
+            fit_transform(docs) if progress is None else fit_transform(docs, progress=progress)
+        )
+        labels = {}
+        for name, values in (("ids", ids), ("titles", titles)):
+            if values is not None:
+                values = [str(v) for v in values]
+                if len(values) != matrix.shape[0]:
+                    raise ValueError(
+                        f"SimilarityIndex.fit: {len(values)} {name} for {matrix.shape[0]} documents"
+                    )
+                labels[name] = values
+        self.matrix_ = matrix
+        for name in ("ids", "titles"):
+            if name in labels:
+                setattr(self, f"{name}_", labels[name])
+            else:
+                self.__dict__.pop(f"{name}_", None)
         return self
+
+    def __repr__(self) -> str:
+        # The vectorizer's parameters only: what it learnt is said once, below.
+        params = getattr(self.vectorizer, "_params_repr", None)
+        text = f"SimilarityIndex(vectorizer={params() if params else repr(self.vectorizer)})"
+        if not hasattr(self, "matrix_"):
+            return text
+        rows, columns = self.matrix_.shape
+        return f"{text}  # {rows:,} articles indexed, {columns:,} terms"
+
+    def _repr_html_(self) -> str:
+        import html
+
+        shown = html.escape(repr(self)).replace("  # ", "<br>")
+        return f"<div><strong>SimilarityIndex</strong><br><code>{shown}</code></div>"
 
     def _check_fitted(self) -> None:
         if not hasattr(self, "matrix_"):
@@ -62,7 +103,7 @@ class SimilarityIndex:
 
     def query(
         self, texts: Any, k: int = 10, min_score: float | None = None, n_jobs: int | None = None
-    ) -> tuple[np.ndarray, np.ndarray]:
+    ) -> Neighbours:
         """The ``k`` indexed articles most similar to each of ``texts``: ``(indices, scores)``,
         ``(len(texts), k)`` arrays as :func:`textsim.most_similar` returns them."""
         self._check_fitted()
@@ -94,6 +135,9 @@ class SimilarityIndex:
                 buffer = io.BytesIO()
                 np.save(buffer, array, allow_pickle=False)
                 archive.writestr(name, buffer.getvalue())
+            labels = {n: getattr(self, f"{n}_") for n in ("ids", "titles") if hasattr(self, f"{n}_")}
+            if labels:
+                archive.writestr(_ARTICLES, json.dumps(labels, ensure_ascii=False))
 
     @classmethod
     def load(cls, path: Any) -> SimilarityIndex:
@@ -114,7 +158,7 @@ class SimilarityIndex:
         with zipfile.ZipFile(path) as archive:
             names = sorted(archive.namelist())
             expected = sorted((_MANIFEST, _VECTORIZER, *_ARRAYS))
-            if names != expected:
+            if names not in (expected, sorted((*expected, _ARTICLES))):
                 raise ValueError(f"{where} is not a textsim index: members {names}")
             manifest = json.loads(archive.read(_MANIFEST))
             if manifest.get("format") != INDEX_FORMAT:
@@ -129,12 +173,19 @@ class SimilarityIndex:
             data, indices, indptr = (
                 np.load(io.BytesIO(archive.read(name)), allow_pickle=False) for name in _ARRAYS
             )
+            labels = json.loads(archive.read(_ARTICLES)) if _ARTICLES in names else {}
         shape = tuple(manifest["shape"])
         if data.dtype.name != manifest["dtype"] or len(indptr) != shape[0] + 1:
             raise ValueError(f"{where}: the arrays do not match the manifest")
         index = cls(vectorizer=vectorizer)
         index.matrix_ = sp.csr_matrix((data, indices, indptr), shape=shape)
         index.matrix_.check_format(full_check=True)
+        for name in ("ids", "titles"):
+            values = labels.get(name)
+            if values is not None:
+                if not isinstance(values, list) or len(values) != shape[0]:
+                    raise ValueError(f"{where}: the article {name} do not match the manifest")
+                setattr(index, f"{name}_", [str(v) for v in values])
         return index
 
 

@@ -14,14 +14,39 @@ everything). float32 inputs give float32 scores; everything else float64.
 from __future__ import annotations
 
 import numbers
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import scipy.sparse as sp
 
-from textsim import _core
+from textsim import _core, _progress
 from textsim._exceptions import ParameterError
 from textsim._validation import check_finite
+
+
+class Neighbours(NamedTuple):
+    """What :func:`most_similar` returns: ``(indices, scores)``, two ``(n_rows, k)`` arrays,
+    best first, missing neighbours as index -1 with score 0. A tuple (``indices, scores =
+    most_similar(X)`` as always) that shows itself readably in a terminal and in Jupyter."""
+
+    indices: np.ndarray
+    scores: np.ndarray
+
+    def to_pandas(self, titles: Any = None, *, ids: Any = None) -> Any:
+        """A tidy table of (article, neighbour, rank, score): see :func:`textsim.to_pandas`."""
+        from textsim._tables import to_pandas
+
+        return to_pandas(self.indices, self.scores, titles=titles, ids=ids)
+
+    def __repr__(self) -> str:
+        from textsim._display import neighbours_text
+
+        return neighbours_text(self.indices, self.scores)
+
+    def _repr_html_(self) -> str:
+        from textsim._display import neighbours_html
+
+        return neighbours_html(self.indices, self.scores)
 
 
 def _as_csr(X: Any, name: str) -> sp.csr_matrix:
@@ -79,16 +104,25 @@ def _threads(n_jobs: Any) -> int | None:
 
 
 def most_similar(
-    X: Any, Y: Any = None, *, k: int = 10, min_score: float | None = None, n_jobs: int | None = None
-) -> tuple[np.ndarray, np.ndarray]:
+    X: Any,
+    Y: Any = None,
+    *,
+    k: int = 10,
+    min_score: float | None = None,
+    n_jobs: int | None = None,
+    progress: bool | None = None,
+) -> Neighbours:
     """For each row of ``X``, its ``k`` most similar rows of ``Y`` by cosine.
 
     With ``Y=None``, the rows of ``X`` itself, each row excluding itself. Returns
-    ``(indices, scores)``, two ``(n_rows, k)`` arrays, best first, ties to the lower index;
-    missing neighbours are index -1 with score 0. ``min_score=None`` keeps scores above 0;
+    ``Neighbours(indices, scores)`` (a tuple), two ``(n_rows, k)`` arrays, best first, ties to
+    the lower index; missing neighbours are index -1 with score 0. ``min_score=None`` keeps scores above 0;
     otherwise scores at or above ``min_score`` (at 0 or below, rows that share no term, whose
     score is 0, qualify too). Memory is O(n·k + threads·m); with ``Y=None`` each pair is
-    computed once for both rows, with best-k lists per thread: O(threads·n·k).
+    computed once for both rows, with best-k lists per thread: O(threads·n·k). ``progress``: a
+    progress bar (tqdm) per block of rows; ``None`` shows one for more than 8,192 rows when a
+    terminal or Jupyter is watching, ``True`` always, ``False`` never. The answer is the same
+    either way (with a bar, ``Y=None`` takes the general path, which computes each pair twice).
     """
     if isinstance(k, bool) or not isinstance(k, numbers.Integral) or k < 1:
         raise ParameterError(f"k: expected an int of 1 or more, got {k!r}")
@@ -100,21 +134,76 @@ def most_similar(
         raise ParameterError(
             f"min_score: expected None or a number in [-1, 1] (cosines lie there), got {min_score!r}"
         )
+    k = int(k)
+    threshold = None if min_score is None else float(min_score)
     x, y, dtype = _matrices(X, Y)
-    indices, scores = _core.most_similar(
-        x, y, k=int(k), min_score=None if min_score is None else float(min_score),
-        exclude_self=Y is None, n_jobs=_threads(n_jobs),
-    )
     n = x[3][0]
-    return indices.reshape(n, int(k)), scores.reshape(n, int(k)).astype(dtype, copy=False)
+    if not _progress.wanted(progress, n):
+        indices, scores = _core.most_similar(
+            x, y, k=k, min_score=threshold, exclude_self=Y is None, n_jobs=_threads(n_jobs)
+        )
+        return Neighbours(indices.reshape(n, k), scores.reshape(n, k).astype(dtype, copy=False))
+    return _most_similar_in_blocks(x, y, k, threshold, Y is None, _threads(n_jobs), dtype, progress)
+
+
+# Rows per step of a similarity progress bar: enough to keep every thread busy.
+_ROW_BLOCK = 2048
+
+
+def _row_block(x: tuple[Any, ...], start: int, stop: int) -> tuple[Any, ...]:
+    """Rows ``start:stop`` of a matrix given as CSR parts, as CSR parts (views, but indptr)."""
+    data, indices, indptr, (_, m) = x
+    lo, hi = indptr[start], indptr[stop]
+    return data[lo:hi], indices[lo:hi], indptr[start : stop + 1] - lo, (stop - start, m)
+
+
+def _most_similar_in_blocks(
+    x: tuple[Any, ...], y: tuple[Any, ...], k: int, threshold: float | None,
+    exclude_self: bool, threads: int | None, dtype: Any, progress: Any,
+) -> Neighbours:
+    """``most_similar`` a block of rows at a time, so that a bar can move. The core knows a row
+    as its place in the block, so it cannot leave out "itself" here: each row asks for one
+    neighbour more and drops itself (or, when it is not among them, the last one), which is
+    the same answer, order and ties included."""
+    n = x[3][0]
+    wanted = k + 1 if exclude_self else k
+    indices = np.empty((n, k), dtype=np.int64)
+    scores = np.empty((n, k), dtype=np.float64)
+    with _progress.bar(progress, n, "most_similar", unit="row") as bar:
+        for start in range(0, n, _ROW_BLOCK):
+            stop = min(n, start + _ROW_BLOCK)
+            got, values = _core.most_similar(
+                _row_block(x, start, stop), y, k=wanted, min_score=threshold, exclude_self=False, n_jobs=threads
+            )
+            got = got.reshape(stop - start, wanted)
+            values = values.reshape(stop - start, wanted)
+            if exclude_self:
+                rows = np.arange(start, stop)[:, None]
+                is_self = got == rows
+                # Drop the row itself, or the last neighbour where it is not among them.
+                drop = np.where(is_self.any(axis=1), is_self.argmax(axis=1), wanted - 1)
+                keep = np.ones(got.shape, dtype=bool)
+                keep[np.arange(stop - start), drop] = False
+                got = got[keep].reshape(stop - start, k)
+                values = values[keep].reshape(stop - start, k)
+            indices[start:stop] = got
+            scores[start:stop] = values
+            bar.update(stop - start)
+    return Neighbours(indices, scores.astype(dtype, copy=False))
 
 
 def similar_pairs(
-    X: Any, Y: Any = None, *, min_score: float, n_jobs: int | None = None
+    X: Any,
+    Y: Any = None,
+    *,
+    min_score: float,
+    n_jobs: int | None = None,
+    progress: bool | None = None,
 ) -> sp.csr_matrix:
     """Every pair of rows whose cosine is at least ``min_score``, as a sparse matrix of scores.
 
     With ``Y=None``, each unordered pair of rows of ``X`` once (``i < j``, no diagonal).
+    ``progress``: as in :func:`most_similar` (the same answer either way).
     """
     if (
         isinstance(min_score, bool)
@@ -126,6 +215,9 @@ def similar_pairs(
             "of rows qualifies: use cosine_similarity for the whole matrix; no cosine is above 1)"
         )
     x, y, dtype = _matrices(X, Y)
+    if _progress.wanted(progress, x[3][0]):
+        return _similar_pairs_in_blocks(x, y, float(min_score), Y is None, _threads(n_jobs),
+                                        dtype, progress)
     data, indices, indptr, shape = _core.similar_pairs(
         x, y, min_score=float(min_score), upper_only=Y is None, n_jobs=_threads(n_jobs)
     )
@@ -134,11 +226,41 @@ def similar_pairs(
     return matrix
 
 
-def near_duplicates(X: Any, *, min_score: float = 0.9, n_jobs: int | None = None) -> np.ndarray:
+def _similar_pairs_in_blocks(
+    x: tuple[Any, ...], y: tuple[Any, ...], min_score: float, upper_only: bool,
+    threads: int | None, dtype: Any, progress: Any,
+) -> sp.csr_matrix:
+    """``similar_pairs`` a block of rows at a time, for a progress bar. The core keeps "i < j"
+    by a row's place in the block, so the blocks ask for every pair and keep those right of the
+    diagonal here (the core computes every pair either way, then filters)."""
+    n = x[3][0]
+    blocks = []
+    with _progress.bar(progress, n, "similar_pairs", unit="row") as bar:
+        for start in range(0, n, _ROW_BLOCK):
+            stop = min(n, start + _ROW_BLOCK)
+            data, indices, indptr, shape = _core.similar_pairs(
+                _row_block(x, start, stop), y, min_score=min_score, upper_only=False,
+                n_jobs=threads,
+            )
+            block = sp.csr_matrix((data.astype(dtype, copy=False), indices, indptr), shape=shape)
+            if upper_only:
+                block = sp.triu(block, k=start + 1, format="csr")
+            blocks.append(block)
+            bar.update(stop - start)
+    matrix = sp.csr_matrix(sp.vstack(blocks, format="csr", dtype=dtype)) if blocks else (
+        sp.csr_matrix((0, y[3][0]), dtype=dtype)
+    )
+    matrix.sort_indices()
+    return matrix
+
+
+def near_duplicates(
+    X: Any, *, min_score: float = 0.9, n_jobs: int | None = None, progress: bool | None = None
+) -> np.ndarray:
     """A group label per row: rows joined by a chain of pairs with cosine ≥ ``min_score`` share
     a label (the connected components of ``similar_pairs``). Labels count up from 0 in the
-    order each group's first row appears."""
-    pairs = similar_pairs(X, min_score=min_score, n_jobs=n_jobs)
+    order each group's first row appears. ``progress``: as in :func:`most_similar`."""
+    pairs = similar_pairs(X, min_score=min_score, n_jobs=n_jobs, progress=progress)
     return _core.connected_components(
         pairs.shape[0], pairs.indptr.astype(np.int64), pairs.indices.astype(np.int64)
     )

@@ -87,11 +87,13 @@ class CorpusStats:
         self._add(self._analyzing_vectorizer(), docs, batch_size)
         return self
 
-    def _add(self, vectorizer: Any, docs: Iterable[Any], batch_size: int | None) -> None:
+    def _add(
+        self, vectorizer: Any, docs: Iterable[Any], batch_size: int | None, progress: Any = False
+    ) -> None:
         """Adds the documents as ``vectorizer`` (whose settings are these) analyzes them."""
         from textsim._documents import numbered_from
 
-        for offset, batch, analyzed in vectorizer._batches(docs, batch_size):
+        for offset, batch, analyzed in vectorizer._batches(docs, batch_size, progress, "fit"):
             with numbered_from(offset):
                 self._core_stats.update(vectorizer._core_for(analyzed), batch, analyzed=analyzed)
             del batch

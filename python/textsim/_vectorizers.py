@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
-from textsim import _core
+from textsim import _core, _progress
 from textsim._documents import _is_arrow_strings, as_documents, numbered_from
 from textsim._estimator import TextsimEstimator
 from textsim._exceptions import NotFittedError, ParameterError
@@ -296,14 +296,19 @@ class _VectorizerMixin(TextsimEstimator):
         return docs, False
 
     def _batches(
-        self, raw_documents: Any, batch_size: int | None = None
+        self,
+        raw_documents: Any,
+        batch_size: int | None = None,
+        progress: Any = False,
+        what: str = "fit",
     ) -> Iterator[tuple[int, Any, bool]]:
         """The documents in batches for the core, each with the place of its first document in
         the whole input (errors name documents by it). A generator or other iterator is read
         ``batch_size`` (default ``_BATCH``) documents at a time, so that only one batch of its
         strings is alive at once. A collection that knows its length is one batch, unless
-        ``batch_size`` is given and it is a list, tuple or array (then it is sliced); Arrow
-        string columns are always one batch (they hold no Python string per document)."""
+        ``batch_size`` is given or a progress bar is shown and it is a list, tuple or array
+        (then it is sliced; batches merge into the same result); Arrow string columns are
+        always one batch (they hold no Python string per document)."""
         if isinstance(raw_documents, str):
             raise ValueError(_NOT_ITERABLE)
         if batch_size is not None and (
@@ -312,26 +317,33 @@ class _VectorizerMixin(TextsimEstimator):
             or batch_size < 1
         ):
             raise ParameterError(f"batch_size: expected an int of 1 or more, got {batch_size!r}")
-        if _is_arrow_strings(raw_documents) or (
-            hasattr(raw_documents, "__len__")
-            and (batch_size is None or not isinstance(raw_documents, (list, tuple, np.ndarray)))
-        ):
-            yield (0, *self._corpus(raw_documents))
-            return
-        if isinstance(raw_documents, (list, tuple, np.ndarray)):
-            for start in range(0, len(raw_documents), int(batch_size)):
-                with numbered_from(start):
-                    corpus = self._corpus(raw_documents[start : start + int(batch_size)])
-                yield (start, *corpus)
-            return
-        iterator = iter(raw_documents)
-        size = _BATCH if batch_size is None else int(batch_size)
-        offset = 0
-        while batch := list(itertools.islice(iterator, size)):
-            with numbered_from(offset):
-                corpus = self._corpus(batch)
-            yield (offset, *corpus)
-            offset += len(batch)
+        total = len(raw_documents) if hasattr(raw_documents, "__len__") else None
+        with _progress.bar(progress, total, f"{type(self).__name__}.{what}") as bar:
+            showing = not isinstance(bar, _progress.Silent)
+            sliceable = isinstance(raw_documents, (list, tuple, np.ndarray))
+            if _is_arrow_strings(raw_documents) or (
+                hasattr(raw_documents, "__len__")
+                and not (sliceable and (batch_size is not None or showing))
+            ):
+                yield (0, *self._corpus(raw_documents))
+                bar.update(total or 0)
+                return
+            size = _BATCH if batch_size is None else int(batch_size)
+            if sliceable:
+                for start in range(0, len(raw_documents), size):
+                    with numbered_from(start):
+                        corpus = self._corpus(raw_documents[start : start + size])
+                    yield (start, *corpus)
+                    bar.update(min(size, len(raw_documents) - start))
+                return
+            iterator = iter(raw_documents)
+            offset = 0
+            while batch := list(itertools.islice(iterator, size)):
+                with numbered_from(offset):
+                    corpus = self._corpus(batch)
+                yield (offset, *corpus)
+                offset += len(batch)
+                bar.update(len(batch))
 
     def _core_for(self, analyzed: bool) -> _core.AnalyzerCore:
         """The analyzer core; for features made in Python, any core counts them."""
@@ -481,29 +493,35 @@ class CountVectorizer(_VectorizerMixin):
     # -- fitting and transforming ------------------------------------------------------------
 
     def fit(
-        self, raw_documents: Iterable[Any], y: Any = None, *, batch_size: int | None = None
+        self,
+        raw_documents: Iterable[Any],
+        y: Any = None,
+        *,
+        batch_size: int | None = None,
+        progress: bool | None = None,
     ) -> CountVectorizer:
         """Learn the vocabulary of the documents.
 
         Only statistics are kept (each term's document frequency and total count), so memory
         is bounded by one batch of ``batch_size`` documents (of a generator; default 8192) and
-        the vocabulary, not by the corpus. The result is ``fit_transform``'s."""
+        the vocabulary, not by the corpus. The result is ``fit_transform``'s. ``progress``:
+        see :meth:`fit_transform`."""
         if isinstance(raw_documents, str):
             raise ValueError(_NOT_ITERABLE)
         with self._unchanged_on_failure():
-            self._fit_from_documents(raw_documents, batch_size)
+            self._fit_from_documents(raw_documents, batch_size, progress)
         return self
 
-    def _fit_from_documents(self, raw_documents: Any, batch_size: int | None) -> None:
+    def _fit_from_documents(self, raw_documents: Any, batch_size: int | None, progress: Any) -> None:
         self.__dict__.pop("_partial_stats", None)
         if self.vocabulary is not None:
             # Nothing to learn but the checks and warnings, which the counting path gives.
-            self._fit(raw_documents, tfidf=None, batch_size=batch_size)
+            self._fit(raw_documents, tfidf=None, batch_size=batch_size, progress=progress)
             return
         self._start_fit()
         self._fit_options()  # checked before reading any document
         stats = CorpusStats(self)
-        stats._add(self, raw_documents, batch_size)
+        stats._add(self, raw_documents, batch_size, progress)
         self._finish_from_stats(stats)
 
     def partial_fit(
@@ -573,6 +591,7 @@ class CountVectorizer(_VectorizerMixin):
         )
         self.__dict__.pop("_vocabulary", None)
         self._core_vocabulary = vocabulary
+        self._n_documents = int(n_documents)
         self._fitted_weights(df, idf, n_documents, len(vocabulary))
 
     def _smooth_idf_for_fit(self) -> bool | None:
@@ -614,7 +633,9 @@ class CountVectorizer(_VectorizerMixin):
             binary=bool(self.binary),
         )
 
-    def _fit(self, raw_documents: Any, tfidf: Any, batch_size: int | None = None) -> tuple[sp.csr_matrix, Any]:
+    def _fit(
+        self, raw_documents: Any, tfidf: Any, batch_size: int | None = None, progress: Any = None
+    ) -> tuple[sp.csr_matrix, Any]:
         if isinstance(raw_documents, str):
             raise ValueError(_NOT_ITERABLE)
         self._start_fit()
@@ -625,11 +646,15 @@ class CountVectorizer(_VectorizerMixin):
                     "Upper case characters found in vocabulary while 'lowercase' is True. "
                     "These entries will not be matched with any documents"
                 )
-            return self._transform(raw_documents, tfidf=None, batch_size=batch_size), None
+            matrix = self._transform(
+                raw_documents, tfidf=None, batch_size=batch_size, progress=progress
+            )
+            self._n_documents = matrix.shape[0]
+            return matrix, None
         settings = dict(self._fit_options(), dtype=self._core_dtype(dtype), tfidf=tfidf)
         # Each batch is counted as it comes (a list is one batch), then one merge finishes.
         fitter = None
-        for offset, docs, analyzed in self._batches(raw_documents, batch_size):
+        for offset, docs, analyzed in self._batches(raw_documents, batch_size, progress, "fit"):
             if fitter is None:
                 fitter = _core.FitterCore(self._core_for(analyzed))
             with numbered_from(offset):
@@ -640,25 +665,42 @@ class CountVectorizer(_VectorizerMixin):
         vocabulary, df, idf, parts = fitter.finish(**settings)
         self.__dict__.pop("_vocabulary", None)
         self._core_vocabulary = vocabulary
+        self._n_documents = parts[3][0]
         return _csr(parts, dtype), (df, idf, parts[3][0])
 
     def fit_transform(
-        self, raw_documents: Iterable[Any], y: Any = None, *, batch_size: int | None = None
+        self,
+        raw_documents: Iterable[Any],
+        y: Any = None,
+        *,
+        batch_size: int | None = None,
+        progress: bool | None = None,
     ) -> sp.csr_matrix:
-        """Learn the vocabulary and return the document-term matrix."""
+        """Learn the vocabulary and return the document-term matrix.
+
+        ``progress``: a progress bar (tqdm), advanced per batch of 8,192 documents. ``None``
+        shows one for more than one batch when a terminal or Jupyter is watching; ``True``
+        always, ``False`` never.
+        """
         with self._unchanged_on_failure():
             self.__dict__.pop("_partial_stats", None)
-            matrix, _ = self._fit(raw_documents, tfidf=None, batch_size=batch_size)
+            matrix, _ = self._fit(
+                raw_documents, tfidf=None, batch_size=batch_size, progress=progress
+            )
         return matrix
 
-    def _transform(self, raw_documents: Any, tfidf: Any, batch_size: int | None = None) -> sp.csr_matrix:
+    def _transform(
+        self, raw_documents: Any, tfidf: Any, batch_size: int | None = None, progress: Any = None
+    ) -> sp.csr_matrix:
         if isinstance(raw_documents, str):
             raise ValueError(_NOT_ITERABLE)
         self._check_vocabulary()
         dtype = self._value_dtype()
         vocabulary = self._vocabulary_core()
         matrices = []
-        for offset, docs, analyzed in self._batches(raw_documents, batch_size):
+        for offset, docs, analyzed in self._batches(
+            raw_documents, batch_size, progress, "transform"
+        ):
             with numbered_from(offset):
                 parts = self._core_for(analyzed).transform(
                     docs, analyzed=analyzed, vocabulary=vocabulary, binary=bool(self.binary),
@@ -667,10 +709,18 @@ class CountVectorizer(_VectorizerMixin):
             matrices.append(_csr(parts, dtype))
         return _stack(matrices, len(vocabulary), dtype)
 
-    def transform(self, raw_documents: Iterable[Any], *, batch_size: int | None = None) -> sp.csr_matrix:
+    def transform(
+        self,
+        raw_documents: Iterable[Any],
+        *,
+        batch_size: int | None = None,
+        progress: bool | None = None,
+    ) -> sp.csr_matrix:
         """The document-term matrix of the documents, with the fitted vocabulary (a generator
-        is read ``batch_size`` documents at a time)."""
-        return self._transform(raw_documents, tfidf=None, batch_size=batch_size)
+        is read ``batch_size`` documents at a time; ``progress`` as in ``fit_transform``)."""
+        return self._transform(
+            raw_documents, tfidf=None, batch_size=batch_size, progress=progress
+        )
 
     def inverse_transform(self, X: Any) -> list[np.ndarray]:
         """The terms of each row's non-zero entries."""
@@ -794,15 +844,20 @@ class TfidfVectorizer(CountVectorizer):
             )
 
     def fit(
-        self, raw_documents: Iterable[Any], y: Any = None, *, batch_size: int | None = None
+        self,
+        raw_documents: Iterable[Any],
+        y: Any = None,
+        *,
+        batch_size: int | None = None,
+        progress: bool | None = None,
     ) -> TfidfVectorizer:
         """Learn the vocabulary and the idf (from statistics only, as ``CountVectorizer.fit``;
-        with a fixed vocabulary, by counting)."""
+        with a fixed vocabulary, by counting). ``progress``: see :meth:`fit_transform`."""
         self._check_params()
         if self.vocabulary is not None:
-            self.fit_transform(raw_documents, batch_size=batch_size)
+            self.fit_transform(raw_documents, batch_size=batch_size, progress=progress)
             return self
-        super().fit(raw_documents, batch_size=batch_size)
+        super().fit(raw_documents, batch_size=batch_size, progress=progress)
         return self
 
     def fit_from_stats(self, stats: CorpusStats | None = None) -> TfidfVectorizer:
@@ -826,29 +881,48 @@ class TfidfVectorizer(CountVectorizer):
         self._tfidf = transformer
 
     def fit_transform(
-        self, raw_documents: Iterable[Any], y: Any = None, *, batch_size: int | None = None
+        self,
+        raw_documents: Iterable[Any],
+        y: Any = None,
+        *,
+        batch_size: int | None = None,
+        progress: bool | None = None,
     ) -> sp.csr_matrix:
-        """Learn the vocabulary and the idf; return the TF-IDF matrix."""
+        """Learn the vocabulary and the idf; return the TF-IDF matrix (``progress``: a tqdm
+        bar per batch of 8,192 documents; ``None`` shows one for more than one batch when a
+        terminal or Jupyter is watching, ``True`` always, ``False`` never)."""
         with self._unchanged_on_failure():
-            return self._fit_transform(raw_documents, batch_size)
+            return self._fit_transform(raw_documents, batch_size, progress)
 
-    def _fit_transform(self, raw_documents: Iterable[Any], batch_size: int | None) -> sp.csr_matrix:
+    def _fit_transform(
+        self, raw_documents: Iterable[Any], batch_size: int | None, progress: Any
+    ) -> sp.csr_matrix:
         self._check_params()
         self.__dict__.pop("_partial_stats", None)
         transformer = self._transformer()
         if self.vocabulary is not None:
             # A fixed vocabulary: count, then weigh as scikit-learn does.
-            counts, _ = self._fit(raw_documents, tfidf=None, batch_size=batch_size)
+            counts, _ = self._fit(
+                raw_documents, tfidf=None, batch_size=batch_size, progress=progress
+            )
             transformer.fit(counts)
             self._tfidf = transformer
             return transformer.transform(counts, copy=False)
         settings = (bool(self.use_idf), bool(self.smooth_idf), bool(self.sublinear_tf), self.norm)
-        matrix, (df, idf, n_documents) = self._fit(raw_documents, tfidf=settings, batch_size=batch_size)
+        matrix, (df, idf, n_documents) = self._fit(
+            raw_documents, tfidf=settings, batch_size=batch_size, progress=progress
+        )
         transformer._set_fitted(df, idf, n_documents, matrix.shape[1], matrix.dtype)
         self._tfidf = transformer
         return matrix
 
-    def transform(self, raw_documents: Iterable[Any], *, batch_size: int | None = None) -> sp.csr_matrix:
+    def transform(
+        self,
+        raw_documents: Iterable[Any],
+        *,
+        batch_size: int | None = None,
+        progress: bool | None = None,
+    ) -> sp.csr_matrix:
         """The TF-IDF matrix of the documents, with the fitted vocabulary and idf."""
         if not hasattr(self, "_tfidf"):
             has_vocabulary = "_vocabulary" in self.__dict__ or "_core_vocabulary" in self.__dict__
@@ -865,7 +939,9 @@ class TfidfVectorizer(CountVectorizer):
             bool(fitted.sublinear_tf),
             fitted.norm,
         )
-        return self._transform(raw_documents, tfidf=settings, batch_size=batch_size)
+        return self._transform(
+            raw_documents, tfidf=settings, batch_size=batch_size, progress=progress
+        )
 
     def __sklearn_tags__(self) -> Any:
         tags = super().__sklearn_tags__()
@@ -940,8 +1016,11 @@ class HashingVectorizer(_VectorizerMixin):
         self._warn_for_unused_params()
         return self
 
-    def transform(self, X: Iterable[Any], *, batch_size: int | None = None) -> sp.csr_matrix:
-        """The hashed document-term matrix (a generator is read ``batch_size`` at a time)."""
+    def transform(
+        self, X: Iterable[Any], *, batch_size: int | None = None, progress: bool | None = None
+    ) -> sp.csr_matrix:
+        """The hashed document-term matrix (a generator is read ``batch_size`` at a time;
+        ``progress``: as in :meth:`TfidfVectorizer.fit_transform`)."""
         if isinstance(X, str):
             raise ValueError(_NOT_ITERABLE)
         self._validate_params()
@@ -961,7 +1040,7 @@ class HashingVectorizer(_VectorizerMixin):
             )
         dtype = np.dtype(self.dtype)
         matrices = []
-        for offset, docs, analyzed in self._batches(X, batch_size):
+        for offset, docs, analyzed in self._batches(X, batch_size, progress, "transform"):
             with numbered_from(offset):
                 parts = self._core_for(analyzed).hash(
                     docs, analyzed=analyzed, n_features=int(self.n_features),
@@ -971,6 +1050,8 @@ class HashingVectorizer(_VectorizerMixin):
             matrices.append(_csr(parts, dtype))
         return _stack(matrices, int(self.n_features), dtype)
 
-    def fit_transform(self, X: Iterable[Any], y: Any = None) -> sp.csr_matrix:
+    def fit_transform(
+        self, X: Iterable[Any], y: Any = None, *, progress: bool | None = None
+    ) -> sp.csr_matrix:
         """The hashed document-term matrix."""
-        return self.fit(X, y).transform(X)
+        return self.fit(X, y).transform(X, progress=progress)

@@ -1,0 +1,122 @@
+"""What the ``textsim`` command prints: a table for people, CSV and JSON Lines for programs.
+
+Tables show a label per article (its title, or its first words when it has none), cut to a
+width a terminal line can hold; CSV and JSON Lines carry the whole title and the id.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Sequence
+from typing import IO, Any
+
+import numpy as np
+
+from textsim.datasets import Article
+
+LABEL_WIDTH = 60
+FIRST_WORDS = 12
+
+
+def label(article: Article) -> str:
+    """The article's title, or its first words."""
+    text = article.title.strip() or " ".join(article.text.split()[:FIRST_WORDS])
+    text = " ".join(text.split())
+    if len(text) <= LABEL_WIDTH:
+        return text
+    # Cut between words: a cut inside a Bengali word can leave half a conjunct.
+    cut = text.rfind(" ", 0, LABEL_WIDTH)
+    return text[: cut if cut > 0 else LABEL_WIDTH].rstrip() + " …"
+
+
+def full_title(article: Article) -> str:
+    """The title, or the first words, uncut (for CSV, JSON and saved indexes)."""
+    return article.title.strip() or " ".join(article.text.split()[:FIRST_WORDS])
+
+
+def _csv(out: IO[str], header: list[str]) -> Any:
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(header)
+    return writer
+
+
+def _json_line(out: IO[str], record: dict[str, Any]) -> None:
+    out.write(json.dumps(record, ensure_ascii=False) + "\n")
+
+
+def _named(article: Article, **more: Any) -> dict[str, Any]:
+    return {"id": article.id, "title": full_title(article), **more}
+
+
+def similar(
+    out: IO[str], fmt: str, articles: Sequence[Article], indices: np.ndarray, scores: np.ndarray
+) -> None:
+    """Each article and its neighbours."""
+    if fmt == "csv":
+        writer = _csv(out, ["article_id", "article_title", "rank", "neighbour_id",
+                            "neighbour_title", "score"])
+        for i, article in enumerate(articles):
+            for rank, (j, s) in enumerate(_found(indices[i], scores[i]), start=1):
+                other = articles[j]
+                writer.writerow([article.id, full_title(article), rank, other.id,
+                                 full_title(other), f"{s:.6f}"])
+    elif fmt == "jsonl":
+        for i, article in enumerate(articles):
+            found = [_named(articles[j], score=round(s, 6)) for j, s in _found(indices[i], scores[i])]
+            _json_line(out, _named(article, similar=found))
+    else:
+        width = max((len(a.id) for a in articles), default=0)
+        for i, article in enumerate(articles):
+            out.write(f"{article.id:<{width}}  {label(article)}\n")
+            found = _found(indices[i], scores[i])
+            for j, s in found:
+                out.write(f"    {s:5.3f}  {articles[j].id:<{width}}  {label(articles[j])}\n")
+            if not found:
+                out.write("    (no similar article)\n")
+
+
+def query(
+    out: IO[str], fmt: str, articles: Sequence[Article], indices: np.ndarray, scores: np.ndarray
+) -> None:
+    """The articles that answer one query, best first."""
+    found = _found(indices, scores)
+    if fmt == "csv":
+        writer = _csv(out, ["rank", "id", "title", "score"])
+        for rank, (j, s) in enumerate(found, start=1):
+            writer.writerow([rank, articles[j].id, full_title(articles[j]), f"{s:.6f}"])
+    elif fmt == "jsonl":
+        for rank, (j, s) in enumerate(found, start=1):
+            _json_line(out, {"rank": rank, **_named(articles[j], score=round(s, 6))})
+    else:
+        width = max((len(articles[j].id) for j, _ in found), default=0)
+        for j, s in found:
+            out.write(f"{s:5.3f}  {articles[j].id:<{width}}  {label(articles[j])}\n")
+        if not found:
+            out.write("(no article shares a term with the text)\n")
+
+
+def duplicates(
+    out: IO[str], fmt: str, articles: Sequence[Article], groups: list[list[int]], min_score: float
+) -> None:
+    """Groups of near-duplicates, each as its articles in order."""
+    if fmt == "csv":
+        writer = _csv(out, ["group", "id", "title"])
+        for number, members in enumerate(groups, start=1):
+            for i in members:
+                writer.writerow([number, articles[i].id, full_title(articles[i])])
+    elif fmt == "jsonl":
+        for number, members in enumerate(groups, start=1):
+            _json_line(out, {"group": number, "articles": [_named(articles[i]) for i in members]})
+    elif not groups:
+        out.write(f"No near-duplicates among {len(articles):,} articles at cosine >= {min_score}.\n")
+    else:
+        width = max(len(articles[i].id) for members in groups for i in members)
+        for number, members in enumerate(groups, start=1):
+            out.write(f"group {number} ({len(members)} articles)\n")
+            for i in members:
+                out.write(f"    {articles[i].id:<{width}}  {label(articles[i])}\n")
+
+
+def _found(indices: Any, scores: Any) -> list[tuple[int, float]]:
+    return [(int(j), float(s)) for j, s in zip(indices, scores) if j >= 0]
