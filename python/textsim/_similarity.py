@@ -99,12 +99,22 @@ def most_similar(
             f"min_score: expected None or a number in [-1, 1] (cosines lie there), got {min_score!r}"
         )
     x, y, dtype = _matrices(X, Y)
+    n, k = x[3][0], int(k)
+    # No row has more neighbours than Y has rows: the core works with at most that many, and
+    # the rest is padding (so a huge k is a MemoryError from numpy, if anything).
+    found = max(1, min(k, y[3][0]))
     indices, scores = _core.most_similar(
-        x, y, k=int(k), min_score=None if min_score is None else float(min_score),
+        x, y, k=found, min_score=None if min_score is None else float(min_score),
         exclude_self=Y is None, n_jobs=_threads(n_jobs),
     )
-    n = x[3][0]
-    return indices.reshape(n, int(k)), scores.reshape(n, int(k)).astype(dtype, copy=False)
+    indices, scores = indices.reshape(n, found), scores.reshape(n, found).astype(dtype, copy=False)
+    if found == k:
+        return indices, scores
+    padded_indices = np.full((n, k), -1, dtype=indices.dtype)
+    padded_scores = np.zeros((n, k), dtype=scores.dtype)
+    padded_indices[:, :found] = indices
+    padded_scores[:, :found] = scores
+    return padded_indices, padded_scores
 
 
 def similar_pairs(
