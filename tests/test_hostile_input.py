@@ -390,3 +390,11 @@ def test_k_larger_than_the_candidates_pads_and_a_huge_k_is_an_exception_not_an_a
     parts = (X.data, X.indices, X.indptr, X.shape)
     with pytest.raises(MemoryError, match="do not fit"):
         _core.most_similar(parts, parts, k=2**62, min_score=None, exclude_self=True, n_jobs=None)
+
+
+def test_an_absurd_n_jobs_is_capped_not_a_hang():
+    # Was: n_jobs=10_000 started 10,000 threads, which took minutes on two cores.
+    expected = textsim.TfidfVectorizer(n_jobs=1).fit_transform(GOOD).toarray()
+    for n_jobs in (10_000, 2**40):
+        got = textsim.TfidfVectorizer(n_jobs=n_jobs).fit_transform(GOOD).toarray()
+        np.testing.assert_array_equal(got, expected)
