@@ -20,19 +20,23 @@ use rayon::{ThreadPool, ThreadPoolBuilder};
 
 use crate::cancel::{self, StopFlag};
 
-/// The number of threads for `n_jobs`: the value itself, else `TEXTSIM_NUM_THREADS`, else every core.
+/// The number of threads for `n_jobs`: the value itself, else `TEXTSIM_NUM_THREADS`, else every
+/// core; never more than [`max_threads`].
 pub fn thread_count(n_jobs: Option<usize>) -> usize {
-    if let Some(n) = n_jobs.filter(|&n| n > 0) {
-        return n;
-    }
-    if let Some(n) = std::env::var("TEXTSIM_NUM_THREADS")
-        .ok()
-        .and_then(|v| v.trim().parse::<usize>().ok())
-        .filter(|&n| n > 0)
-    {
-        return n;
-    }
-    std::thread::available_parallelism().map_or(1, |n| n.get())
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let wanted = n_jobs.filter(|&n| n > 0).or_else(|| {
+        std::env::var("TEXTSIM_NUM_THREADS")
+            .ok()
+            .and_then(|v| v.trim().parse::<usize>().ok())
+            .filter(|&n| n > 0)
+    });
+    wanted.unwrap_or(cores).min(max_threads(cores))
+}
+
+/// The most threads a pool gets: far more than the cores only costs (starting 3,000 threads
+/// takes seconds on two cores, 10,000 minutes), and results do not depend on the number.
+pub fn max_threads(cores: usize) -> usize {
+    (cores * 8).max(64)
 }
 
 /// Who a pool's work belongs to.
@@ -185,6 +189,17 @@ mod tests {
             || false,
         );
         assert_eq!(sum, Some(499_500));
+    }
+
+    #[test]
+    fn absurd_thread_counts_are_capped() {
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        assert_eq!(thread_count(Some(3)), 3);
+        assert_eq!(thread_count(Some(1_000_000)), max_threads(cores));
+        assert_eq!(
+            run(Some(1_000_000), rayon::current_num_threads),
+            max_threads(cores)
+        );
     }
 
     #[test]

@@ -71,27 +71,36 @@ def test_fitting_from_many_threads_at_once_gives_the_serial_result():
 
 
 def test_the_interpreter_lock_is_released_while_textsim_works():
-    """While another thread is inside a long textsim call, this thread keeps running Python
-    code: with the lock held it would get almost no turns (one per switch interval at most)."""
-    X = sp.random(6_000, 1_000, density=0.05, format="csr", random_state=3)
+    """While another thread is inside one long textsim call, this thread runs a fixed amount of
+    Python code to the end, and the call is still going: with the lock held, this thread could
+    not have run until the call was over."""
+    rng = np.random.default_rng(3)
+    n_rows, per_row, spread = 6_000, 100, 20  # about 2e8 multiply-adds on one thread
+    indices = (np.arange(per_row) * spread + rng.integers(0, spread, (n_rows, per_row))).ravel()
+    X = sp.csr_matrix(
+        (rng.random(n_rows * per_row) + 0.1, indices, np.arange(n_rows + 1) * per_row),
+        shape=(n_rows, per_row * spread),
+    )
+    inside = threading.Event()
     done = threading.Event()
-    turns = 0
 
     def call() -> None:
+        inside.set()
         try:
-            for _ in range(3):
-                textsim.most_similar(X, k=5, n_jobs=1)
+            textsim.most_similar(X, k=5, n_jobs=1)
         finally:
             done.set()
 
     thread = threading.Thread(target=call)
     thread.start()
-    while not done.is_set():
-        turns += 1
+    inside.wait()
+    total = 0
+    for i in range(300_000):  # a few tens of milliseconds of Python
+        total += i
+    still_running = not done.is_set()
     thread.join()
-    # Held lock: a handful of turns (sys.getswitchinterval() is 5 ms; the calls take seconds
-    # and never give it up). Released: millions. The threshold sits far from both.
-    assert turns > 100_000
+    assert total == 300_000 * 299_999 // 2
+    assert still_running, "this thread could only run Python code after the call ended"
 
 
 @pytest.mark.skipif(

@@ -373,3 +373,28 @@ def index_files() -> list[tuple[str, bytes]]:
 def test_damaged_similarity_index_files_are_refused(name, data):
     with pytest.raises(ValueError):
         textsim.SimilarityIndex.load(io.BytesIO(data))
+
+
+def test_k_larger_than_the_candidates_pads_and_a_huge_k_is_an_exception_not_an_abort():
+    indices, scores = textsim.most_similar(X, k=25)
+    expected, expected_scores = textsim.most_similar(X, k=19)
+    np.testing.assert_array_equal(indices[:, :19], expected)
+    np.testing.assert_array_equal(scores[:, :19], expected_scores)
+    assert (indices[:, 19:] == -1).all() and (scores[:, 19:] == 0).all()
+    for k in (10**12, 2**62, 2**64):
+        # Was: Rust's allocation failure aborted the interpreter.
+        with pytest.raises((MemoryError, ValueError)):
+            textsim.most_similar(X, k=k)
+    from textsim import _core
+
+    parts = (X.data, X.indices, X.indptr, X.shape)
+    with pytest.raises(MemoryError, match="do not fit"):
+        _core.most_similar(parts, parts, k=2**62, min_score=None, exclude_self=True, n_jobs=None)
+
+
+def test_an_absurd_n_jobs_is_capped_not_a_hang():
+    # Was: n_jobs=10_000 started 10,000 threads, which took minutes on two cores.
+    expected = textsim.TfidfVectorizer(n_jobs=1).fit_transform(GOOD).toarray()
+    for n_jobs in (10_000, 2**40):
+        got = textsim.TfidfVectorizer(n_jobs=n_jobs).fit_transform(GOOD).toarray()
+        np.testing.assert_array_equal(got, expected)

@@ -138,12 +138,27 @@ def most_similar(
     threshold = None if min_score is None else float(min_score)
     x, y, dtype = _matrices(X, Y)
     n = x[3][0]
+    # No row has more neighbours than Y has rows: the core works with at most that many, and
+    # the rest is padding (so a huge k is a MemoryError from numpy, if anything).
+    found = max(1, min(k, y[3][0]))
     if not _progress.wanted(progress, n):
         indices, scores = _core.most_similar(
-            x, y, k=k, min_score=threshold, exclude_self=Y is None, n_jobs=_threads(n_jobs)
+            x, y, k=found, min_score=threshold, exclude_self=Y is None, n_jobs=_threads(n_jobs)
         )
-        return Neighbours(indices.reshape(n, k), scores.reshape(n, k).astype(dtype, copy=False))
-    return _most_similar_in_blocks(x, y, k, threshold, Y is None, _threads(n_jobs), dtype, progress)
+        result = Neighbours(
+            indices.reshape(n, found), scores.reshape(n, found).astype(dtype, copy=False)
+        )
+    else:
+        result = _most_similar_in_blocks(
+            x, y, found, threshold, Y is None, _threads(n_jobs), dtype, progress
+        )
+    if found == k:
+        return result
+    padded_indices = np.full((n, k), -1, dtype=result.indices.dtype)
+    padded_scores = np.zeros((n, k), dtype=result.scores.dtype)
+    padded_indices[:, :found] = result.indices
+    padded_scores[:, :found] = result.scores
+    return Neighbours(padded_indices, padded_scores)
 
 
 # Rows per step of a similarity progress bar: enough to keep every thread busy.

@@ -1507,6 +1507,19 @@ fn most_similar<'py>(
     exclude_self: bool,
     n_jobs: Option<usize>,
 ) -> PyResult<Neighbours<'py>> {
+    // The answer is allocated in the core, where running out of memory would abort the
+    // interpreter: refuse, as a MemoryError, an answer that cannot be allocated.
+    let answer_fits =
+        x.3 .0
+            .checked_mul(k)
+            .and_then(|slots| slots.checked_mul(16))
+            .is_some_and(|bytes| Vec::<u8>::new().try_reserve_exact(bytes).is_ok());
+    if !answer_fits {
+        return Err(pyo3::exceptions::PyMemoryError::new_err(format!(
+            "most_similar: {} rows x k={k} neighbours do not fit in memory",
+            x.3 .0
+        )));
+    }
     let (indices, scores) = with_csr_views!(py, x, y, |xv, yv| {
         detached(py, n_jobs, || {
             let threshold = threshold_of(min_score);
