@@ -107,11 +107,13 @@ impl<T: Real> NormalizedColumns<T> {
     /// The columns of X, and where each entry of X (in CSR order) landed in them: the entries
     /// after it in its column are the rows below it that share that term, which is what lets
     /// X·Xᵀ be computed one triangle at a time.
-    pub fn with_slots<I: Index>(x: &CsrView<'_, T, I>) -> (Self, Vec<usize>) {
+    /// Slots are u32 (half the memory of the entries' own columns and values): a matrix of
+    /// more entries takes the general path.
+    pub fn with_slots<I: Index>(x: &CsrView<'_, T, I>) -> (Self, Vec<u32>) {
         Self::transpose(x, true)
     }
 
-    fn transpose<I: Index>(y: &CsrView<'_, T, I>, record_slots: bool) -> (Self, Vec<usize>) {
+    fn transpose<I: Index>(y: &CsrView<'_, T, I>, record_slots: bool) -> (Self, Vec<u32>) {
         let norms = y.row_norms();
         let mut counts = vec![0usize; y.n_columns + 1];
         for &c in y.indices {
@@ -132,7 +134,7 @@ impl<T: Real> NormalizedColumns<T> {
                 rows[*slot] = r as u32;
                 values[*slot] = T::from_f64(if norm > 0.0 { v.to_f64() / norm } else { 0.0 });
                 if record_slots {
-                    slots.push(*slot);
+                    slots.push(*slot as u32);
                 }
                 *slot += 1;
             }
@@ -392,7 +394,7 @@ impl<T: Real> UpperAccumulator<T> {
         &mut self,
         x: &CsrView<'_, T, I>,
         columns: &NormalizedColumns<T>,
-        slots: &[usize],
+        slots: &[u32],
         i: usize,
         mut visit: impl FnMut(u32, T),
     ) {
@@ -403,6 +405,7 @@ impl<T: Real> UpperAccumulator<T> {
                 .iter()
                 .zip(&slots[start..end])
                 .map(|(&c, &slot)| {
+                    let slot = slot as usize;
                     let below = (slot + 1)..columns.indptr[c.index() + 1];
                     (
                         columns.values[slot],
@@ -469,7 +472,8 @@ pub fn most_similar_within<T: Real, I: Index>(
         .saturating_mul(n)
         .saturating_mul(k)
         .saturating_mul(8);
-    if k == 0 || threshold.accepts(0.0) || list_bytes > MAX_LIST_BYTES {
+    let slots_fit = x.data.len() <= u32::MAX as usize;
+    if k == 0 || threshold.accepts(0.0) || list_bytes > MAX_LIST_BYTES || !slots_fit {
         return most_similar(x, &NormalizedColumns::new(x), k, threshold, true);
     }
     let (columns, slots) = NormalizedColumns::with_slots(x);
@@ -520,7 +524,7 @@ pub fn pairs_within<T: Real, I: Index>(
     x: &CsrView<'_, T, I>,
     threshold: Threshold,
 ) -> (Vec<usize>, Vec<u32>, Vec<f64>) {
-    if threshold.accepts(0.0) {
+    if threshold.accepts(0.0) || x.data.len() > u32::MAX as usize {
         return pairs(x, &NormalizedColumns::new(x), threshold, true);
     }
     let (columns, slots) = NormalizedColumns::with_slots(x);
