@@ -404,6 +404,13 @@ impl Fitter {
             .map(|s| MergedShard::gather(s, &chunks, &members, options.binary))
             .collect();
         crate::cancel::checkpoint()?;
+        // The chunks' own copies of their terms are no longer needed.
+        let chunk_terms: Vec<usize> = chunks.iter().map(|chunk| chunk.terms.len()).collect();
+        for chunk in &mut chunks {
+            chunk.terms = Interner::default();
+            chunk.document_frequency = Vec::new();
+            chunk.total = Vec::new();
+        }
         let n_terms: usize = shards.iter().map(|shard| shard.terms.len()).sum();
         if n_terms == 0 {
             return Err(Error::EmptyVocabulary);
@@ -461,12 +468,12 @@ impl Fitter {
         }
 
         // Each chunk's terms to their columns, in parallel.
-        let maps: Vec<Vec<u32>> = chunks
+        let maps: Vec<Vec<u32>> = chunk_terms
             .par_iter()
             .zip(&members)
             .enumerate()
-            .map(|(c, (chunk, members))| {
-                let mut map = vec![u32::MAX; chunk.terms.len()];
+            .map(|(c, (&n_terms, members))| {
+                let mut map = vec![u32::MAX; n_terms];
                 for (s, locals) in members.iter().enumerate() {
                     for (&local, &id) in locals.iter().zip(&shards[s].ids_of_chunk[c]) {
                         map[local as usize] = column_of[s][id as usize];
@@ -476,10 +483,6 @@ impl Fitter {
             })
             .collect();
         drop(members);
-        for chunk in &mut chunks {
-            // The chunk's own copy of its terms is no longer needed.
-            chunk.terms = Interner::default();
-        }
         let vocabulary = if kept.len() * 2 >= n_terms {
             // Most terms were kept: the merged shards are the vocabulary as they stand.
             Vocabulary {

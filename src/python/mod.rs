@@ -909,7 +909,19 @@ impl PyFitter {
     /// Counts one batch of documents.
     #[pyo3(signature = (docs, *, analyzed))]
     fn add(&self, py: Python<'_>, docs: &Bound<'_, PyAny>, analyzed: bool) -> PyResult<()> {
-        let mut guard = self.fitter.lock().unwrap_or_else(|p| p.into_inner());
+        // Waiting for another thread's batch could deadlock: it released the interpreter lock
+        // and needs it back to finish.
+        let mut guard = match self.fitter.try_lock() {
+            Ok(guard) => guard,
+            Err(std::sync::TryLockError::Poisoned(poisoned)) => poisoned.into_inner(),
+            Err(std::sync::TryLockError::WouldBlock) => {
+                return Err(textsim_error(
+                    py,
+                    "TextsimError",
+                    "this fit is counting a batch in another thread".into(),
+                ))
+            }
+        };
         let Some(fitter) = guard.as_mut() else {
             return Err(textsim_error(
                 py,
