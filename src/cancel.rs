@@ -7,28 +7,39 @@
 //! away; nothing a cancelled call made is ever returned, so no result is silently wrong.
 
 use std::cell::RefCell;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use crate::analyze::Scratch;
 use crate::count::FeatureSource;
 use crate::error::{Error, Result};
 
-/// A stop flag shared by the caller and the workers of one pool.
+/// A stop flag shared by the caller and the workers of one pool, and a count of the work done
+/// (rows, say), which the waiting caller can report as progress while the work runs.
 #[derive(Clone, Debug, Default)]
-pub struct StopFlag(Arc<AtomicBool>);
+pub struct StopFlag {
+    stop: Arc<AtomicBool>,
+    done: Arc<AtomicUsize>,
+}
 
 impl StopFlag {
     pub fn request_stop(&self) {
-        self.0.store(true, Ordering::Relaxed);
+        self.stop.store(true, Ordering::Relaxed);
     }
 
+    /// Lowers the flag and zeroes the count, for the pool's next piece of work.
     pub fn reset(&self) {
-        self.0.store(false, Ordering::Relaxed);
+        self.stop.store(false, Ordering::Relaxed);
+        self.done.store(0, Ordering::Relaxed);
     }
 
     pub fn is_raised(&self) -> bool {
-        self.0.load(Ordering::Relaxed)
+        self.stop.load(Ordering::Relaxed)
+    }
+
+    /// How much work the pool's threads have reported done since the last reset.
+    pub fn done(&self) -> usize {
+        self.done.load(Ordering::Relaxed)
     }
 }
 
@@ -46,6 +57,17 @@ pub fn watch_on_this_thread(flag: StopFlag) {
 #[inline]
 pub fn is_cancelled() -> bool {
     CURRENT.with(|current| current.borrow().as_ref().is_some_and(StopFlag::is_raised))
+}
+
+/// Reports `amount` more work done by this thread (read by a caller showing progress; free of
+/// effect on a thread outside textsim's pools).
+#[inline]
+pub fn advance(amount: usize) {
+    CURRENT.with(|current| {
+        if let Some(flag) = current.borrow().as_ref() {
+            flag.done.fetch_add(amount, Ordering::Relaxed);
+        }
+    });
 }
 
 /// `Err(Error::Cancelled)` once the work running on this thread has been asked to stop.

@@ -127,13 +127,14 @@ pub fn run<R: Send>(n_jobs: Option<usize>, work: impl FnOnce() -> R + Send) -> R
 const POLL_INTERVAL: Duration = Duration::from_millis(50);
 
 /// Runs `work` like [`run`] while the calling thread waits, calling `should_stop` every
-/// [`POLL_INTERVAL`]. When it says yes, the work's checkpoints fail from then on; once the
+/// [`POLL_INTERVAL`] with the work done so far (what the work's threads reported with
+/// [`cancel::advance`]). When it says yes, the work's checkpoints fail from then on; once the
 /// workers have stopped, the result is dropped and `None` returned. Only one thread may call
 /// this at a time (the one where interrupts arrive); others use [`run`].
 pub fn run_interruptible<R: Send>(
     n_jobs: Option<usize>,
     work: impl FnOnce() -> R + Send,
-    mut should_stop: impl FnMut() -> bool,
+    mut should_stop: impl FnMut(usize) -> bool,
 ) -> Option<R> {
     let Some(pool) = pool(thread_count(n_jobs), Lane::Interruptible) else {
         return Some(work());
@@ -151,7 +152,7 @@ pub fn run_interruptible<R: Send>(
                 // The work panicked: the scope re-raises the panic as it ends.
                 Err(mpsc::RecvTimeoutError::Disconnected) => return None,
                 Err(mpsc::RecvTimeoutError::Timeout) => {
-                    if !pool.stop.is_raised() && should_stop() {
+                    if !pool.stop.is_raised() && should_stop(pool.stop.done()) {
                         pool.stop.request_stop();
                     }
                 }
@@ -170,6 +171,28 @@ mod tests {
     use std::time::Instant;
 
     #[test]
+    fn the_waiting_caller_sees_the_work_reported_done() {
+        let mut seen = Vec::new();
+        // A pool of its own: an interruptible pool serves one caller at a time.
+        let result = run_interruptible(
+            Some(3),
+            || {
+                (0..40u64).into_par_iter().for_each(|_| {
+                    std::thread::sleep(Duration::from_millis(10));
+                    cancel::advance(1);
+                })
+            },
+            |done| {
+                seen.push(done);
+                false
+            },
+        );
+        assert_eq!(result, Some(()));
+        assert!(!seen.is_empty() && seen.windows(2).all(|w| w[0] <= w[1]));
+        assert!(seen.iter().all(|&done| done <= 40), "{seen:?}");
+    }
+
+    #[test]
     fn a_stop_request_ends_the_work_early_and_drops_its_result() {
         let started = Instant::now();
         let result = run_interruptible(
@@ -179,14 +202,14 @@ mod tests {
                     .into_par_iter()
                     .try_for_each(|_| cancel::checkpoint())
             },
-            || started.elapsed() > Duration::from_millis(120),
+            |_| started.elapsed() > Duration::from_millis(120),
         );
         assert!(result.is_none());
         // The pool is usable again, and not stopped.
         let sum = run_interruptible(
             Some(2),
             || (0..1000u64).into_par_iter().sum::<u64>(),
-            || false,
+            |_| false,
         );
         assert_eq!(sum, Some(499_500));
     }

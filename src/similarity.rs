@@ -287,6 +287,7 @@ pub fn most_similar<T: Real, I: Index>(
                     return; // the caller drops the whole result
                 }
                 accumulator.accumulate(x, norms[r], r, y);
+                crate::cancel::advance(1);
                 candidates.clear();
                 if threshold.accepts_disjoint() {
                     // Rows that share no term score 0 and qualify: the first k of them (ties go
@@ -341,6 +342,7 @@ pub fn pairs<T: Real, I: Index>(
                     return row; // the caller drops the whole result
                 }
                 accumulator.accumulate(x, norms[r], r, y);
+                crate::cancel::advance(1);
                 accumulator.drain(|j, score| {
                     if (!upper_only || j as usize > r) && threshold.accepts(score) {
                         row.push((j, score));
@@ -496,6 +498,7 @@ pub fn most_similar_within<T: Real, I: Index>(
                 lists.offer(j as usize, score, i as u32);
             }
         });
+        crate::cancel::advance(1);
     });
     let lists: Vec<TopKLists<T>> = workers
         .into_iter()
@@ -543,6 +546,7 @@ pub fn pairs_within<T: Real, I: Index>(
                         row.push((j, score.to_f64()));
                     }
                 });
+                crate::cancel::advance(1);
                 row.sort_unstable_by_key(|&(j, _)| j);
                 row
             },

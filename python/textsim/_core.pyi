@@ -1,7 +1,7 @@
 # Type stubs for the Rust extension module textsim._core (src/python/mod.rs).
 # Kept by hand; tests/test_stubs.py checks that they name exactly what the module has.
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, TypeAlias, final
 
 import numpy as np
@@ -149,9 +149,16 @@ def most_similar(
     min_score: float | None,
     exclude_self: bool,
     n_jobs: int | None,
+    progress: Callable[[int], object] | None = None,
 ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]: ...
 def similar_pairs(
-    x: _CsrParts, y: _CsrParts, *, min_score: float | None, upper_only: bool, n_jobs: int | None
+    x: _CsrParts,
+    y: _CsrParts,
+    *,
+    min_score: float | None,
+    upper_only: bool,
+    n_jobs: int | None,
+    progress: Callable[[int], object] | None = None,
 ) -> _Matrix: ...
 def cosine_dense(
     x: _CsrParts, y: _CsrParts, out: npt.NDArray[Any], *, n_jobs: int | None

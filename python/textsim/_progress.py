@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 from typing import Any
 
 # Documents per step of a bar: the vectorizers' batch size for iterators. A list is cut into
@@ -93,6 +94,23 @@ def bar(progress: Any, total: int | None, description: str, unit: str = "doc") -
     return tqdm(total=total, desc=description, unit=unit, unit_scale=True, leave=False,
                 file=sys.stderr, dynamic_ncols=size is None,
                 ncols=size and size[0], nrows=size and size[1])
+
+
+def reporter(bar: Any) -> Callable[[int], None] | None:
+    """The callback a long core call reports its work done to (every 50 ms, between pieces of
+    its own work, so the work is not cut up for the bar); None when no bar is shown."""
+    if isinstance(bar, Silent):
+        return None
+
+    def report(done: int) -> None:
+        bar.update(done - bar.n)
+
+    return report
+
+
+def shown(bar: Any) -> int:
+    """How far ``bar`` has got."""
+    return 0 if isinstance(bar, Silent) else int(bar.n)
 
 
 def _unsized_terminal_fallback() -> tuple[int, int] | None:

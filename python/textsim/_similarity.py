@@ -122,7 +122,7 @@ def most_similar(
     computed once for both rows, with best-k lists per thread: O(threads·n·k). ``progress``: a
     progress bar (tqdm) per block of rows; ``None`` shows one for more than 8,192 rows when a
     terminal or Jupyter is watching, ``True`` always, ``False`` never. The answer is the same
-    either way (with a bar, ``Y=None`` takes the general path, which computes each pair twice).
+    either way, and so is the time: the bar follows the rows the core reports done.
     """
     if isinstance(k, bool) or not isinstance(k, numbers.Integral) or k < 1:
         raise ParameterError(f"k: expected an int of 1 or more, got {k!r}")
@@ -141,17 +141,15 @@ def most_similar(
     # No row has more neighbours than Y has rows: the core works with at most that many, and
     # the rest is padding (so a huge k is a MemoryError from numpy, if anything).
     found = max(1, min(k, y[3][0]))
-    if not _progress.wanted(progress, n):
+    with _progress.bar(progress, n, "most_similar", unit="row") as bar:
         indices, scores = _core.most_similar(
-            x, y, k=found, min_score=threshold, exclude_self=Y is None, n_jobs=_threads(n_jobs)
+            x, y, k=found, min_score=threshold, exclude_self=Y is None, n_jobs=_threads(n_jobs),
+            progress=_progress.reporter(bar),
         )
-        result = Neighbours(
-            indices.reshape(n, found), scores.reshape(n, found).astype(dtype, copy=False)
-        )
-    else:
-        result = _most_similar_in_blocks(
-            x, y, found, threshold, Y is None, _threads(n_jobs), dtype, progress
-        )
+        bar.update(n - _progress.shown(bar))
+    result = Neighbours(
+        indices.reshape(n, found), scores.reshape(n, found).astype(dtype, copy=False)
+    )
     if found == k:
         return result
     padded_indices = np.full((n, k), -1, dtype=result.indices.dtype)
@@ -159,52 +157,6 @@ def most_similar(
     padded_indices[:, :found] = result.indices
     padded_scores[:, :found] = result.scores
     return Neighbours(padded_indices, padded_scores)
-
-
-# Rows per step of a similarity progress bar: enough to keep every thread busy.
-_ROW_BLOCK = 2048
-
-
-def _row_block(x: tuple[Any, ...], start: int, stop: int) -> tuple[Any, ...]:
-    """Rows ``start:stop`` of a matrix given as CSR parts, as CSR parts (views, but indptr)."""
-    data, indices, indptr, (_, m) = x
-    lo, hi = indptr[start], indptr[stop]
-    return data[lo:hi], indices[lo:hi], indptr[start : stop + 1] - lo, (stop - start, m)
-
-
-def _most_similar_in_blocks(
-    x: tuple[Any, ...], y: tuple[Any, ...], k: int, threshold: float | None,
-    exclude_self: bool, threads: int | None, dtype: Any, progress: Any,
-) -> Neighbours:
-    """``most_similar`` a block of rows at a time, so that a bar can move. The core knows a row
-    as its place in the block, so it cannot leave out "itself" here: each row asks for one
-    neighbour more and drops itself (or, when it is not among them, the last one), which is
-    the same answer, order and ties included."""
-    n = x[3][0]
-    wanted = k + 1 if exclude_self else k
-    indices = np.empty((n, k), dtype=np.int64)
-    scores = np.empty((n, k), dtype=np.float64)
-    with _progress.bar(progress, n, "most_similar", unit="row") as bar:
-        for start in range(0, n, _ROW_BLOCK):
-            stop = min(n, start + _ROW_BLOCK)
-            got, values = _core.most_similar(
-                _row_block(x, start, stop), y, k=wanted, min_score=threshold, exclude_self=False, n_jobs=threads
-            )
-            got = got.reshape(stop - start, wanted)
-            values = values.reshape(stop - start, wanted)
-            if exclude_self:
-                rows = np.arange(start, stop)[:, None]
-                is_self = got == rows
-                # Drop the row itself, or the last neighbour where it is not among them.
-                drop = np.where(is_self.any(axis=1), is_self.argmax(axis=1), wanted - 1)
-                keep = np.ones(got.shape, dtype=bool)
-                keep[np.arange(stop - start), drop] = False
-                got = got[keep].reshape(stop - start, k)
-                values = values[keep].reshape(stop - start, k)
-            indices[start:stop] = got
-            scores[start:stop] = values
-            bar.update(stop - start)
-    return Neighbours(indices, scores.astype(dtype, copy=False))
 
 
 def similar_pairs(
@@ -230,42 +182,15 @@ def similar_pairs(
             "of rows qualifies: use cosine_similarity for the whole matrix; no cosine is above 1)"
         )
     x, y, dtype = _matrices(X, Y)
-    if _progress.wanted(progress, x[3][0]):
-        return _similar_pairs_in_blocks(x, y, float(min_score), Y is None, _threads(n_jobs),
-                                        dtype, progress)
-    data, indices, indptr, shape = _core.similar_pairs(
-        x, y, min_score=float(min_score), upper_only=Y is None, n_jobs=_threads(n_jobs)
-    )
+    n = x[3][0]
+    with _progress.bar(progress, n, "similar_pairs", unit="row") as bar:
+        data, indices, indptr, shape = _core.similar_pairs(
+            x, y, min_score=float(min_score), upper_only=Y is None, n_jobs=_threads(n_jobs),
+            progress=_progress.reporter(bar),
+        )
+        bar.update(n - _progress.shown(bar))
     matrix = sp.csr_matrix((data.astype(dtype, copy=False), indices, indptr), shape=shape)
     matrix.has_sorted_indices = True
-    return matrix
-
-
-def _similar_pairs_in_blocks(
-    x: tuple[Any, ...], y: tuple[Any, ...], min_score: float, upper_only: bool,
-    threads: int | None, dtype: Any, progress: Any,
-) -> sp.csr_matrix:
-    """``similar_pairs`` a block of rows at a time, for a progress bar. The core keeps "i < j"
-    by a row's place in the block, so the blocks ask for every pair and keep those right of the
-    diagonal here (the core computes every pair either way, then filters)."""
-    n = x[3][0]
-    blocks = []
-    with _progress.bar(progress, n, "similar_pairs", unit="row") as bar:
-        for start in range(0, n, _ROW_BLOCK):
-            stop = min(n, start + _ROW_BLOCK)
-            data, indices, indptr, shape = _core.similar_pairs(
-                _row_block(x, start, stop), y, min_score=min_score, upper_only=False,
-                n_jobs=threads,
-            )
-            block = sp.csr_matrix((data.astype(dtype, copy=False), indices, indptr), shape=shape)
-            if upper_only:
-                block = sp.triu(block, k=start + 1, format="csr")
-            blocks.append(block)
-            bar.update(stop - start)
-    matrix = sp.csr_matrix(sp.vstack(blocks, format="csr", dtype=dtype)) if blocks else (
-        sp.csr_matrix((0, y[3][0]), dtype=dtype)
-    )
-    matrix.sort_indices()
     return matrix
 
 

@@ -131,6 +131,19 @@ fn detached<T: Send>(
     n_jobs: Option<usize>,
     work: impl FnOnce() -> Result<T, Error> + Send,
 ) -> PyResult<T> {
+    detached_reporting(py, n_jobs, None, work)
+}
+
+/// [`detached`], calling `progress(done)` at each wake-up on the main thread with the work
+/// the core has reported done (`cancel::advance`), so that a progress bar moves while the
+/// work runs without the work itself being cut up. An exception from `progress` stops the
+/// work and is raised.
+fn detached_reporting<T: Send>(
+    py: Python<'_>,
+    n_jobs: Option<usize>,
+    progress: Option<Py<PyAny>>,
+    work: impl FnOnce() -> Result<T, Error> + Send,
+) -> PyResult<T> {
     let interruptible = on_main_thread(py);
     let mut interrupt: Option<PyErr> = None;
     let outcome = py.detach(|| {
@@ -138,8 +151,14 @@ fn detached<T: Send>(
             if !interruptible {
                 return Some(crate::parallel::run(n_jobs, work));
             }
-            crate::parallel::run_interruptible(n_jobs, work, || {
-                match Python::attach(|py| py.check_signals()) {
+            crate::parallel::run_interruptible(n_jobs, work, |done| {
+                let checked = Python::attach(|py| {
+                    if let Some(progress) = &progress {
+                        progress.call1(py, (done,))?;
+                    }
+                    py.check_signals()
+                });
+                match checked {
                     Ok(()) => false,
                     Err(error) => {
                         interrupt = Some(error);
@@ -1509,7 +1528,8 @@ fn threshold_of(min_score: Option<f64>) -> Threshold {
 /// For each row of X, its `k` most similar rows of Y (of X itself, excluding the row, when
 /// `exclude_self`): `(indices, scores)` flat, `n_rows * k` long.
 #[pyfunction]
-#[pyo3(signature = (x, y, *, k, min_score, exclude_self, n_jobs))]
+#[pyo3(signature = (x, y, *, k, min_score, exclude_self, n_jobs, progress=None))]
+#[allow(clippy::too_many_arguments)]
 fn most_similar<'py>(
     py: Python<'py>,
     x: CsrParts<'py>,
@@ -1518,6 +1538,7 @@ fn most_similar<'py>(
     min_score: Option<f64>,
     exclude_self: bool,
     n_jobs: Option<usize>,
+    progress: Option<Py<PyAny>>,
 ) -> PyResult<Neighbours<'py>> {
     // The answer is allocated in the core, where running out of memory would abort the
     // interpreter: refuse, as a MemoryError, an answer that cannot be allocated.
@@ -1533,14 +1554,19 @@ fn most_similar<'py>(
         )));
     }
     let (indices, scores) = with_csr_views!(py, x, y, |xv, yv| {
-        detached(py, n_jobs, || {
-            let threshold = threshold_of(min_score);
-            if exclude_self {
-                return Ok(similarity::most_similar_within(&xv, k, threshold));
-            }
-            let columns = similarity::NormalizedColumns::new(&yv);
-            Ok(similarity::most_similar(&xv, &columns, k, threshold, false))
-        })?
+        detached_reporting(
+            py,
+            n_jobs,
+            progress.as_ref().map(|p| p.clone_ref(py)),
+            || {
+                let threshold = threshold_of(min_score);
+                if exclude_self {
+                    return Ok(similarity::most_similar_within(&xv, k, threshold));
+                }
+                let columns = similarity::NormalizedColumns::new(&yv);
+                Ok(similarity::most_similar(&xv, &columns, k, threshold, false))
+            },
+        )?
     });
     Ok((
         PyArray1::from_vec(py, indices),
@@ -1551,7 +1577,7 @@ fn most_similar<'py>(
 /// Every pair of rows (row of X, row of Y) that share a term and whose cosine passes
 /// `min_score` (None: every such pair), as CSR parts; with `upper_only`, only pairs i < j.
 #[pyfunction]
-#[pyo3(signature = (x, y, *, min_score, upper_only, n_jobs))]
+#[pyo3(signature = (x, y, *, min_score, upper_only, n_jobs, progress=None))]
 fn similar_pairs<'py>(
     py: Python<'py>,
     x: CsrParts<'py>,
@@ -1559,17 +1585,23 @@ fn similar_pairs<'py>(
     min_score: Option<f64>,
     upper_only: bool,
     n_jobs: Option<usize>,
+    progress: Option<Py<PyAny>>,
 ) -> PyResult<Bound<'py, PyTuple>> {
     let n_columns = y.3 .0;
     let (indptr, columns, values) = with_csr_views!(py, x, y, |xv, yv| {
-        detached(py, n_jobs, || {
-            let threshold = threshold_of(min_score);
-            if upper_only {
-                return Ok(similarity::pairs_within(&xv, threshold));
-            }
-            let normalized = similarity::NormalizedColumns::new(&yv);
-            Ok(similarity::pairs(&xv, &normalized, threshold, false))
-        })?
+        detached_reporting(
+            py,
+            n_jobs,
+            progress.as_ref().map(|p| p.clone_ref(py)),
+            || {
+                let threshold = threshold_of(min_score);
+                if upper_only {
+                    return Ok(similarity::pairs_within(&xv, threshold));
+                }
+                let normalized = similarity::NormalizedColumns::new(&yv);
+                Ok(similarity::pairs(&xv, &normalized, threshold, false))
+            },
+        )?
     });
     let data = PyArray1::from_vec(py, values).into_any();
     csr_for_python(py, indptr, columns, data, n_columns)
