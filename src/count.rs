@@ -370,6 +370,7 @@ impl Fitter {
             }
             local_to_global.push(map);
         }
+        crate::cancel::checkpoint()?;
         if global.is_empty() {
             return Err(Error::EmptyVocabulary);
         }
@@ -401,14 +402,17 @@ impl Fitter {
         if kept.is_empty() {
             return Err(Error::NothingLeftAfterPruning);
         }
+        crate::cancel::checkpoint()?;
         // Columns in term order (UTF-8 byte order is code point order, as Python sorts strings).
         kept.par_sort_unstable_by(|&a, &b| global.get(a).cmp(global.get(b)));
         let mut column_of = vec![u32::MAX; global.len()];
         for (column, &g) in kept.iter().enumerate() {
             column_of[g as usize] = column as u32;
         }
+        crate::cancel::checkpoint()?;
         let vocabulary = Vocabulary::from_terms(kept.iter().map(|&g| global.get(g)))?;
         drop(global);
+        crate::cancel::checkpoint()?;
 
         // Renumber every chunk straight into its part of the final arrays, in parallel.
         let maps: Vec<Vec<u32>> = local_to_global
@@ -426,6 +430,7 @@ impl Fitter {
                     .count()
             })
             .collect();
+        crate::cancel::checkpoint()?;
         let nnz: usize = kept_per_chunk.iter().sum();
         let mut counts = Counts {
             indptr: vec![0; n_documents + 1],
