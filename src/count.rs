@@ -450,6 +450,8 @@ impl Fitter {
         if kept.is_empty() {
             return Err(Error::NothingLeftAfterPruning);
         }
+        crate::cancel::checkpoint()?;
+        crate::cancel::checkpoint()?;
         // Columns in term order (UTF-8 byte order is code point order, as Python sorts strings).
         // Sorting by the first 16 bytes as a number settles nearly every comparison without
         // reading the strings through the interners.
@@ -483,6 +485,7 @@ impl Fitter {
             })
             .collect();
         drop(members);
+        crate::cancel::checkpoint()?;
         let vocabulary = if kept.len() * 2 >= n_terms {
             // Most terms were kept: the merged shards are the vocabulary as they stand.
             Vocabulary {
@@ -494,6 +497,7 @@ impl Fitter {
             // Keep only the columns' terms.
             Vocabulary::from_terms(kept.iter().map(|&t| term(t)))?
         };
+        crate::cancel::checkpoint()?;
 
         // Renumber every chunk straight into its part of the final arrays, in parallel.
         let kept_per_chunk: Vec<usize> = chunks
@@ -507,6 +511,7 @@ impl Fitter {
                     .count()
             })
             .collect();
+        crate::cancel::checkpoint()?;
         let nnz: usize = kept_per_chunk.iter().sum();
         let mut counts = Counts {
             indptr: vec![0; n_documents + 1],
