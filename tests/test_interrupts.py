@@ -22,6 +22,18 @@ pytestmark = pytest.mark.skipif(
 )
 
 
+@pytest.fixture(autouse=True)
+def ctrl_c_raises_keyboard_interrupt():
+    """Python's own SIGINT handler, as a terminal user has it. A process started in the
+    background by a non-interactive shell inherits SIGINT ignored, and Python then installs no
+    handler, so without this the signal would be dropped before textsim could see it."""
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
 def interrupted_after(call, delay: float = SIGNAL_AFTER) -> float:
     """Runs ``call`` on the main thread, sends SIGINT to it ``delay`` seconds in, and returns
     how long after the signal KeyboardInterrupt arrived."""
