@@ -1,13 +1,14 @@
 //! Counting features into a document-term matrix: fitting a vocabulary (with scikit-learn's
 //! pruning by document frequency and `max_features`) and counting with a fixed one.
 //!
-//! Work is split into contiguous chunks of documents. Each worker counts its chunk against its
-//! own local vocabulary; the local vocabularies are then merged, pruned and sorted, and each
-//! chunk's counts are renumbered to the final columns in parallel. Chunks are contiguous and the
-//! final vocabulary is sorted, so the result is the same for any number of threads.
+//! Each worker thread counts the documents it takes (a few at a time, until none are left)
+//! against its own local vocabulary; the local vocabularies are then merged, pruned and sorted,
+//! and every run of documents a worker counted is renumbered to the final columns, in parallel,
+//! into its place in document order. The final vocabulary is sorted and rows are placed by
+//! document, so the result is the same for any number of threads and however the documents fell
+//! to the workers.
 
 use rayon::prelude::*;
-use rustc_hash::FxHashMap;
 
 use crate::analyze::{Analyzer, Scratch};
 use crate::decode::{decode, DecodeErrors, RawText};
@@ -234,79 +235,151 @@ impl FeatureSource for GivenFeatures<'_> {
     }
 }
 
-/// Documents per chunk: enough chunks for every thread to stay busy, few enough that merging
-/// their vocabularies stays a small part of the work.
+/// Contiguous ranges of documents for the work that needs no shared vocabulary (transform):
+/// enough of them that every thread stays busy.
 fn chunk_ranges(n_documents: usize) -> Vec<std::ops::Range<usize>> {
-    let chunks = (rayon::current_num_threads() * 4).clamp(1, n_documents.max(1));
-    let size = n_documents.div_ceil(chunks).max(1);
+    let size = crate::parallel::claim_size(n_documents);
     (0..n_documents)
         .step_by(size)
         .map(|start| start..(start + size).min(n_documents))
         .collect()
 }
 
-/// One chunk's counts against its own vocabulary.
+/// Consecutive documents that one worker counted one after another.
+#[derive(Clone, Copy, Debug)]
+struct Run {
+    /// The first document's number among all the fit's documents.
+    first_document: usize,
+    /// Its row among the worker's rows.
+    first_row: usize,
+    rows: usize,
+}
+
+/// One worker's counts of the documents it took, against its own vocabulary. One per worker
+/// rather than one per stretch of documents: each distinct term is then stored, and later
+/// merged, once per worker, which is most of a fit's memory and of its merge.
 struct ChunkCounts {
     terms: Interner,
     /// Per local term: the documents of the chunk it is in, and its count in all of them
     /// (summed while counting, in parallel, so that merging chunks only visits their terms).
     document_frequency: Vec<u32>,
     total: Vec<u64>,
+    /// The worker's rows, in the order it counted them.
     indptr: Vec<usize>,
     columns: Vec<u32>,
     counts: Vec<u32>,
+    runs: Vec<Run>,
 }
 
-fn count_chunk(source: &dyn FeatureSource, range: std::ops::Range<usize>) -> Result<ChunkCounts> {
-    // Room for the distinct terms a chunk of real text has (about one per 16 documents' worth of
-    // features, judged by the number of documents), so that the table rarely grows.
-    let expected_terms = (range.len() * 32).clamp(1024, 1 << 20);
-    let mut chunk = ChunkCounts {
-        terms: Interner::with_capacity(expected_terms, expected_terms * 12),
-        document_frequency: Vec::new(),
-        total: Vec::new(),
-        indptr: vec![0],
-        columns: Vec::new(),
-        counts: Vec::new(),
-    };
-    let mut scratch = Scratch::default();
-    // Per document: position in `row` of each local term seen in it (u32::MAX: not seen).
-    let mut slot: Vec<u32> = Vec::new();
-    let mut row: Vec<(u32, u32)> = Vec::new();
-    for i in range {
-        row.clear();
-        source.for_each_feature(i, &mut scratch, &mut |feature| {
-            let id = chunk.terms.intern(feature);
-            if id as usize == slot.len() {
-                slot.push(u32::MAX);
-            }
-            let s = &mut slot[id as usize];
-            if *s == u32::MAX {
-                *s = row.len() as u32;
-                row.push((id, 1));
-            } else {
-                row[*s as usize].1 += 1;
-            }
-        })?;
-        chunk.document_frequency.resize(slot.len(), 0);
-        chunk.total.resize(slot.len(), 0);
-        for &(id, count) in &row {
-            slot[id as usize] = u32::MAX;
-            chunk.document_frequency[id as usize] += 1;
-            chunk.total[id as usize] += count as u64;
-            chunk.columns.push(id);
-            chunk.counts.push(count);
+impl ChunkCounts {
+    fn with_room_for(documents: usize) -> Self {
+        // Room for the distinct terms a worker's share of real text has, judged by its number
+        // of documents, so that the table rarely grows.
+        let expected_terms = (documents * 32).clamp(1024, 1 << 20);
+        ChunkCounts {
+            terms: Interner::with_capacity(expected_terms, expected_terms * 12),
+            document_frequency: Vec::new(),
+            total: Vec::new(),
+            indptr: vec![0],
+            columns: Vec::new(),
+            counts: Vec::new(),
+            runs: Vec::new(),
         }
-        chunk.indptr.push(chunk.columns.len());
     }
-    Ok(chunk)
+
+    fn n_rows(&self) -> usize {
+        self.indptr.len() - 1
+    }
+
+    /// Counts documents `range` (numbered `base +` among all the fit's) as the next rows.
+    fn count_run(
+        &mut self,
+        source: &dyn FeatureSource,
+        range: std::ops::Range<usize>,
+        base: usize,
+        buffers: &mut CountBuffers,
+    ) -> std::result::Result<(), (usize, Error)> {
+        let first_document = base + range.start;
+        match self.runs.last_mut() {
+            Some(run) if run.first_document + run.rows == first_document => {}
+            _ => self.runs.push(Run {
+                first_document,
+                first_row: self.n_rows(),
+                rows: 0,
+            }),
+        }
+        let CountBuffers { scratch, slot, row } = buffers;
+        for i in range {
+            row.clear();
+            source
+                .for_each_feature(i, scratch, &mut |feature| {
+                    let id = self.terms.intern(feature);
+                    if id as usize == slot.len() {
+                        slot.push(u32::MAX);
+                    }
+                    let s = &mut slot[id as usize];
+                    if *s == u32::MAX {
+                        *s = row.len() as u32;
+                        row.push((id, 1));
+                    } else {
+                        row[*s as usize].1 += 1;
+                    }
+                })
+                .map_err(|error| (i, error))?;
+            self.document_frequency.resize(slot.len(), 0);
+            self.total.resize(slot.len(), 0);
+            for &(id, count) in row.iter() {
+                slot[id as usize] = u32::MAX;
+                self.document_frequency[id as usize] += 1;
+                self.total[id as usize] += count as u64;
+                self.columns.push(id);
+                self.counts.push(count);
+            }
+            self.indptr.push(self.columns.len());
+            if let Some(run) = self.runs.last_mut() {
+                run.rows += 1;
+            }
+        }
+        Ok(())
+    }
 }
 
-/// Writes a chunk's rows, renumbered with `map` (u32::MAX drops the column) and sorted, into
-/// `columns`/`counts` (exactly as long as the kept entries) and the ends of its rows, offset by
-/// `base`, into `row_ends`.
+/// A worker's buffers, reused from one document to the next.
+#[derive(Default)]
+struct CountBuffers {
+    scratch: Scratch,
+    /// Per document: position in `row` of each local term seen in it (u32::MAX: not seen).
+    slot: Vec<u32>,
+    row: Vec<(u32, u32)>,
+}
+
+/// Counts every document of `source` (numbered from `base`), one chunk per worker thread.
+fn count_all(source: &dyn FeatureSource, base: usize) -> Result<Vec<ChunkCounts>> {
+    let n = source.n_documents();
+    let workers = rayon::current_num_threads().clamp(1, n.max(1));
+    let chunks = crate::parallel::per_worker(
+        n,
+        || {
+            (
+                ChunkCounts::with_room_for(n / workers),
+                CountBuffers::default(),
+            )
+        },
+        |(chunk, buffers), range| chunk.count_run(source, range, base, buffers),
+    )?;
+    Ok(chunks
+        .into_iter()
+        .map(|(chunk, _)| chunk)
+        .filter(|chunk| chunk.n_rows() > 0)
+        .collect())
+}
+
+/// Writes the rows of `run` of `chunk`, renumbered with `map` (u32::MAX drops the column) and
+/// sorted, into `columns`/`counts` (exactly as long as the kept entries) and the ends of its rows,
+/// offset by `base`, into `row_ends`.
 fn renumber_into(
     chunk: &ChunkCounts,
+    run: Run,
     map: &[u32],
     base: usize,
     row_ends: &mut [usize],
@@ -315,7 +388,8 @@ fn renumber_into(
 ) {
     let mut row: Vec<(u32, u32)> = Vec::new();
     let mut written = 0;
-    for (bounds, row_end) in chunk.indptr.windows(2).zip(row_ends.iter_mut()) {
+    let bounds = &chunk.indptr[run.first_row..=run.first_row + run.rows];
+    for (bounds, row_end) in bounds.windows(2).zip(row_ends.iter_mut()) {
         row.clear();
         for k in bounds[0]..bounds[1] {
             let column = map[chunk.columns[k] as usize];
@@ -365,23 +439,22 @@ pub fn fit(source: &dyn FeatureSource, options: FitOptions) -> Result<(Vocabular
 #[derive(Default)]
 pub struct Fitter {
     chunks: Vec<ChunkCounts>,
+    n_documents: usize,
 }
 
 impl Fitter {
     /// Counts a batch of documents (they follow the documents of earlier batches).
     pub fn add(&mut self, source: &dyn FeatureSource) -> Result<()> {
-        let chunks: Vec<ChunkCounts> = chunk_ranges(source.n_documents())
-            .into_par_iter()
-            .map(|range| count_chunk(source, range))
-            .collect::<Result<_>>()?;
+        let chunks = count_all(source, self.n_documents)?;
         self.chunks.extend(chunks);
+        self.n_documents += source.n_documents();
         Ok(())
     }
 
     /// The vocabulary of every document added, pruned as `options` say, and the counts.
     pub fn finish(self, options: FitOptions) -> Result<(Vocabulary, Counts)> {
         let mut chunks = self.chunks;
-        let n_documents: usize = chunks.iter().map(|c| c.indptr.len() - 1).sum();
+        let n_documents = self.n_documents;
 
         // Merge the chunks' vocabularies, in parallel: each term goes to a shard by its hash,
         // and every shard gathers its terms from all chunks, with their document frequencies
@@ -486,6 +559,7 @@ impl Fitter {
             .collect();
         drop(members);
         crate::cancel::checkpoint()?;
+        let everything_kept = kept.len() == n_terms;
         let vocabulary = if kept.len() * 2 >= n_terms {
             // Most terms were kept: the merged shards are the vocabulary as they stand.
             Vocabulary {
@@ -499,45 +573,63 @@ impl Fitter {
         };
         crate::cancel::checkpoint()?;
 
-        // Renumber every chunk straight into its part of the final arrays, in parallel.
-        let kept_per_chunk: Vec<usize> = chunks
+        // Renumber every run of documents straight into its part of the final arrays, in
+        // parallel. The runs of all chunks, in document order, tile the documents.
+        let mut runs: Vec<(usize, Run)> = chunks
+            .iter()
+            .enumerate()
+            .flat_map(|(c, chunk)| chunk.runs.iter().map(move |&run| (c, run)))
+            .collect();
+        runs.sort_unstable_by_key(|&(_, run)| run.first_document);
+        debug_assert!(runs
+            .iter()
+            .scan(0, |next, &(_, run)| {
+                let tiles = run.first_document == *next;
+                *next += run.rows;
+                Some(tiles)
+            })
+            .all(|tiles| tiles));
+        let kept_per_run: Vec<usize> = runs
             .par_iter()
-            .zip(&maps)
-            .map(|(chunk, map)| {
-                chunk
-                    .columns
-                    .iter()
-                    .filter(|&&c| map[c as usize] != u32::MAX)
-                    .count()
+            .map(|&(c, run)| {
+                let (chunk, map) = (&chunks[c], &maps[c]);
+                let entries = chunk.indptr[run.first_row]..chunk.indptr[run.first_row + run.rows];
+                if everything_kept {
+                    entries.len()
+                } else {
+                    chunk.columns[entries]
+                        .iter()
+                        .filter(|&&column| map[column as usize] != u32::MAX)
+                        .count()
+                }
             })
             .collect();
         crate::cancel::checkpoint()?;
-        let nnz: usize = kept_per_chunk.iter().sum();
+        let nnz: usize = kept_per_run.iter().sum();
         let mut counts = Counts {
             indptr: vec![0; n_documents + 1],
             columns: vec![0; nnz],
             counts: vec![0; nnz],
             n_columns: vocabulary.len(),
         };
-        let mut work = Vec::with_capacity(chunks.len());
+        let mut work = Vec::with_capacity(runs.len());
         let (mut row_ends, mut columns, mut values) = (
             &mut counts.indptr[1..],
             &mut counts.columns[..],
             &mut counts.counts[..],
         );
         let mut base = 0;
-        for ((chunk, map), &kept) in chunks.iter().zip(&maps).zip(&kept_per_chunk) {
-            let rows = chunk.indptr.len() - 1;
-            let (chunk_rows, rest_rows) = std::mem::take(&mut row_ends).split_at_mut(rows);
-            let (chunk_columns, rest_columns) = std::mem::take(&mut columns).split_at_mut(kept);
-            let (chunk_values, rest_values) = std::mem::take(&mut values).split_at_mut(kept);
-            work.push((chunk, map, base, chunk_rows, chunk_columns, chunk_values));
+        for (&(c, run), &kept) in runs.iter().zip(&kept_per_run) {
+            let (run_rows, rest_rows) = std::mem::take(&mut row_ends).split_at_mut(run.rows);
+            let (run_columns, rest_columns) = std::mem::take(&mut columns).split_at_mut(kept);
+            let (run_values, rest_values) = std::mem::take(&mut values).split_at_mut(kept);
+            work.push((c, run, base, run_rows, run_columns, run_values));
             (row_ends, columns, values) = (rest_rows, rest_columns, rest_values);
             base += kept;
         }
         work.into_par_iter()
-            .for_each(|(chunk, map, base, rows, columns, values)| {
-                renumber_into(chunk, map, base, rows, columns, values)
+            .for_each(|(c, run, base, rows, columns, values)| {
+                renumber_into(&chunks[c], run, &maps[c], base, rows, columns, values)
             });
         Ok((vocabulary, counts))
     }
@@ -602,31 +694,51 @@ fn prefix_key(term: &str) -> u128 {
 pub fn transform(source: &dyn FeatureSource, vocabulary: &Vocabulary) -> Result<Counts> {
     let parts: Vec<_> = chunk_ranges(source.n_documents())
         .into_par_iter()
-        .map(|range| {
-            let mut scratch = Scratch::default();
-            let mut indptr = vec![0];
-            let mut columns = Vec::new();
-            let mut counts = Vec::new();
-            let mut row: FxHashMap<u32, u32> = FxHashMap::default();
-            let mut sorted: Vec<(u32, u32)> = Vec::new();
-            for i in range {
-                row.clear();
-                source.for_each_feature(i, &mut scratch, &mut |feature| {
-                    if let Some(column) = vocabulary.get(feature) {
-                        *row.entry(column).or_insert(0) += 1;
+        .map_init(
+            || TransformBuffers {
+                scratch: Scratch::default(),
+                slot: vec![u32::MAX; vocabulary.len()],
+                row: Vec::new(),
+            },
+            |buffers, range| {
+                let TransformBuffers { scratch, slot, row } = buffers;
+                let mut indptr = vec![0];
+                let mut columns = Vec::new();
+                let mut counts = Vec::new();
+                for i in range {
+                    row.clear();
+                    source.for_each_feature(i, scratch, &mut |feature| {
+                        if let Some(column) = vocabulary.get(feature) {
+                            let s = &mut slot[column as usize];
+                            if *s == u32::MAX {
+                                *s = row.len() as u32;
+                                row.push((column, 1));
+                            } else {
+                                row[*s as usize].1 += 1;
+                            }
+                        }
+                    })?;
+                    row.sort_unstable_by_key(|&(column, _)| column);
+                    for &(column, count) in row.iter() {
+                        slot[column as usize] = u32::MAX;
+                        columns.push(column);
+                        counts.push(count);
                     }
-                })?;
-                sorted.clear();
-                sorted.extend(row.iter().map(|(&c, &n)| (c, n)));
-                sorted.sort_unstable_by_key(|&(c, _)| c);
-                columns.extend(sorted.iter().map(|&(c, _)| c));
-                counts.extend(sorted.iter().map(|&(_, n)| n));
-                indptr.push(columns.len());
-            }
-            Ok((indptr, columns, counts))
-        })
+                    indptr.push(columns.len());
+                }
+                Ok((indptr, columns, counts))
+            },
+        )
         .collect::<Result<_>>()?;
     Ok(concatenate(parts, vocabulary.len()))
+}
+
+/// A transform worker's buffers: `slot` is the place in `row` of each column seen in the
+/// document (u32::MAX: not seen), as long as the vocabulary, so made once per worker.
+struct TransformBuffers {
+    scratch: Scratch,
+    slot: Vec<u32>,
+    row: Vec<(u32, u32)>,
 }
 
 #[cfg(test)]
@@ -869,6 +981,82 @@ mod tests {
         };
         let message = fit(&source, options).unwrap_err().to_string();
         assert_eq!(message, "max_df corresponds to < documents than min_df");
+    }
+
+    /// Fails on the documents it is given; the others are `texts`.
+    struct FailingAt<'a> {
+        inner: AnalyzedTexts<'a, String>,
+        failing: &'a [usize],
+    }
+
+    impl FeatureSource for FailingAt<'_> {
+        fn n_documents(&self) -> usize {
+            self.inner.n_documents()
+        }
+
+        fn for_each_feature(
+            &self,
+            i: usize,
+            scratch: &mut Scratch,
+            feature: &mut dyn FnMut(&str),
+        ) -> Result<()> {
+            if self.failing.contains(&i) {
+                return Err(Error::Document {
+                    index: Some(i),
+                    problem: crate::error::DocumentProblem::LoneSurrogate {
+                        code: 0xD800,
+                        position: 0,
+                    },
+                });
+            }
+            self.inner.for_each_feature(i, scratch, feature)
+        }
+    }
+
+    #[test]
+    fn unequal_documents_and_failures_give_the_same_outcome_for_any_number_of_threads() {
+        let analyzer = analyzer();
+        // A few documents a thousand times longer than the rest, so that workers take very
+        // different runs of documents.
+        let texts: Vec<String> = (0..3000)
+            .map(|i| {
+                let words = if i % 397 == 0 { 2000 } else { 2 };
+                (0..words)
+                    .map(|k| format!("w{}", (i * 31 + k) % 5000))
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
+            .collect();
+        let inner = || AnalyzedTexts {
+            analyzer: &analyzer,
+            texts: &texts,
+        };
+        let outcomes: Vec<_> = [1, 2, 3, 8]
+            .iter()
+            .map(|&threads| {
+                crate::parallel::run(Some(threads), || {
+                    let (vocabulary, counts) = fit(&inner(), FitOptions::default()).unwrap();
+                    let terms: Vec<String> = vocabulary.terms().map(str::to_owned).collect();
+                    let failing = FailingAt {
+                        inner: inner(),
+                        failing: &[2999, 1203, 1500],
+                    };
+                    let error = fit(&failing, FitOptions::default()).unwrap_err();
+                    let mut fitter = Fitter::default();
+                    fitter.add(&inner()).unwrap();
+                    let failed_batch = fitter.add(&failing).unwrap_err();
+                    (terms, counts, error, failed_batch)
+                })
+            })
+            .collect();
+        assert!(matches!(
+            outcomes[0].2,
+            Error::Document {
+                index: Some(1203),
+                ..
+            }
+        ));
+        assert!(outcomes.windows(2).all(|w| w[0] == w[1]));
     }
 
     #[test]

@@ -68,49 +68,73 @@ pub struct FittedVocabulary {
     pub n_documents: usize,
 }
 
-impl CorpusStats {
-    /// The statistics of the documents, counted in parallel over contiguous chunks.
-    pub fn of(source: &dyn FeatureSource) -> Result<Self> {
-        let n = source.n_documents();
-        let chunks = (rayon::current_num_threads() * 4).clamp(1, n.max(1));
-        let size = n.div_ceil(chunks).max(1);
-        let ranges: Vec<_> = (0..n)
-            .step_by(size)
-            .map(|start| start..(start + size).min(n))
-            .collect();
-        ranges
-            .into_par_iter()
-            .map(|range| Self::of_range(source, range))
-            .try_reduce(CorpusStats::default, |a, b| Ok(a.merged(b)))
-    }
+/// One worker's statistics of the documents it took.
+struct WorkerStats {
+    stats: CorpusStats,
+    /// The last document (counted from 1) each term was seen in: 0 for none yet.
+    last_seen: Vec<u64>,
+    scratch: crate::analyze::Scratch,
+}
 
-    fn of_range(source: &dyn FeatureSource, range: std::ops::Range<usize>) -> Result<Self> {
-        let expected_terms = (range.len() * 32).clamp(1024, 1 << 20);
-        let mut stats = CorpusStats {
-            terms: Interner::with_capacity(expected_terms, expected_terms * 12),
-            n_documents: range.len() as u64,
-            ..CorpusStats::default()
-        };
-        let mut scratch = crate::analyze::Scratch::default();
-        // The last document (counted from 1) each term was seen in: 0 for none yet.
-        let mut last_seen: Vec<u64> = Vec::new();
+impl WorkerStats {
+    fn count(
+        &mut self,
+        source: &dyn FeatureSource,
+        range: std::ops::Range<usize>,
+    ) -> std::result::Result<(), (usize, crate::error::Error)> {
+        let WorkerStats {
+            stats,
+            last_seen,
+            scratch,
+        } = self;
+        stats.n_documents += range.len() as u64;
         for i in range {
             let document = i as u64 + 1;
-            source.for_each_feature(i, &mut scratch, &mut |feature| {
-                let id = stats.terms.intern(feature) as usize;
-                if id == last_seen.len() {
-                    last_seen.push(0);
-                    stats.document_frequency.push(0);
-                    stats.total_count.push(0);
-                }
-                stats.total_count[id] += 1;
-                if last_seen[id] != document {
-                    last_seen[id] = document;
-                    stats.document_frequency[id] += 1;
-                }
-            })?;
+            source
+                .for_each_feature(i, scratch, &mut |feature| {
+                    let id = stats.terms.intern(feature) as usize;
+                    if id == last_seen.len() {
+                        last_seen.push(0);
+                        stats.document_frequency.push(0);
+                        stats.total_count.push(0);
+                    }
+                    stats.total_count[id] += 1;
+                    if last_seen[id] != document {
+                        last_seen[id] = document;
+                        stats.document_frequency[id] += 1;
+                    }
+                })
+                .map_err(|error| (i, error))?;
         }
-        Ok(stats)
+        Ok(())
+    }
+}
+
+impl CorpusStats {
+    /// The statistics of the documents, counted in parallel: one set per worker thread
+    /// (`parallel::per_worker`), merged at the end (merging is commutative, so it does not
+    /// matter which worker saw which documents).
+    pub fn of(source: &dyn FeatureSource) -> Result<Self> {
+        let n = source.n_documents();
+        let workers = rayon::current_num_threads().clamp(1, n.max(1));
+        let expected_terms = (n / workers * 32).clamp(1024, 1 << 20);
+        let states = crate::parallel::per_worker(
+            n,
+            || WorkerStats {
+                stats: CorpusStats {
+                    terms: Interner::with_capacity(expected_terms, expected_terms * 12),
+                    ..CorpusStats::default()
+                },
+                last_seen: Vec::new(),
+                scratch: crate::analyze::Scratch::default(),
+            },
+            |state, range| state.count(source, range),
+        )?;
+        Ok(states
+            .into_iter()
+            .map(|state| state.stats)
+            .reduce(CorpusStats::merged)
+            .unwrap_or_default())
     }
 
     /// Adds the documents' statistics to these.
