@@ -63,7 +63,8 @@ pub struct Hashed {
 /// Hashes every document's features into `n_features` columns.
 pub fn hash(source: &dyn FeatureSource, n_features: u32, alternate_sign: bool) -> Result<Hashed> {
     let n = source.n_documents();
-    let chunk = n.div_ceil((rayon::current_num_threads() * 4).max(1)).max(1);
+    // Small pieces, so that long and short documents even out over the threads.
+    let chunk = crate::parallel::claim_size(n);
     let parts: Vec<Hashed> = (0..n)
         .step_by(chunk)
         .collect::<Vec<_>>()
