@@ -485,55 +485,22 @@ impl Fitter {
             chunk.total = Vec::new();
         }
         let n_terms: usize = shards.iter().map(|shard| shard.terms.len()).sum();
-        if n_terms == 0 {
-            return Err(Error::EmptyVocabulary);
-        }
-
-        // Prune as scikit-learn does: document frequency bounds, then the most frequent terms.
-        let high = options.max_df.resolve(n_documents);
-        let low = options.min_df.resolve(n_documents);
-        if high < low {
-            return Err(Error::Parameter {
-                name: "max_df",
-                message: "max_df corresponds to < documents than min_df".into(),
-            });
-        }
         let term = |(s, id): (u32, u32)| shards[s as usize].terms.get(id);
-        let mut kept: Vec<(u32, u32)> = shards
-            .par_iter()
+        let all: Vec<(u32, u32)> = shards
+            .iter()
             .enumerate()
-            .flat_map_iter(|(s, shard)| {
-                shard.df.iter().enumerate().filter_map(move |(id, &df)| {
-                    let df = df as f64;
-                    (df <= high && df >= low).then_some((s as u32, id as u32))
-                })
-            })
+            .flat_map(|(s, shard)| (0..shard.terms.len() as u32).map(move |id| (s as u32, id)))
             .collect();
-        if let Some(limit) = options.max_features {
-            if kept.len() > limit {
-                // Ties at the cut: count descending, then term ascending (scikit-learn leaves
-                // them to an unstable sort).
-                let total = |(s, id): (u32, u32)| shards[s as usize].total[id as usize];
-                kept.par_sort_unstable_by(|&a, &b| {
-                    total(b).cmp(&total(a)).then_with(|| term(a).cmp(term(b)))
-                });
-                kept.truncate(limit);
-            }
-        }
-        if kept.is_empty() {
-            return Err(Error::NothingLeftAfterPruning);
-        }
+        // (The shards' totals already count documents when counts are binary.)
+        let kept = crate::prune::kept_terms(
+            all,
+            n_documents,
+            options,
+            |(s, id)| shards[s as usize].df[id as usize],
+            |(s, id)| shards[s as usize].total[id as usize],
+            term,
+        )?;
         crate::cancel::checkpoint()?;
-        crate::cancel::checkpoint()?;
-        // Columns in term order (UTF-8 byte order is code point order, as Python sorts strings).
-        // Sorting by the first 16 bytes as a number settles nearly every comparison without
-        // reading the strings through the interners.
-        let mut keyed: Vec<(u128, (u32, u32))> =
-            kept.par_iter().map(|&t| (prefix_key(term(t)), t)).collect();
-        keyed.par_sort_unstable_by(|a, b| a.0.cmp(&b.0).then_with(|| term(a.1).cmp(term(b.1))));
-        kept.clear();
-        kept.extend(keyed.iter().map(|&(_, t)| t));
-        drop(keyed);
         let mut column_of: Vec<Vec<u32>> = shards
             .iter()
             .map(|shard| vec![u32::MAX; shard.terms.len()])
@@ -681,15 +648,6 @@ impl MergedShard {
     }
 }
 
-/// The first 16 bytes of `term`, big-endian, zero-padded: keys in the same order as the strings
-/// wherever they differ (equal keys need the strings compared).
-fn prefix_key(term: &str) -> u128 {
-    let mut bytes = [0u8; 16];
-    let n = term.len().min(16);
-    bytes[..n].copy_from_slice(&term.as_bytes()[..n]);
-    u128::from_be_bytes(bytes)
-}
-
 /// Counts the documents' features that are in `vocabulary`; others are ignored.
 pub fn transform(source: &dyn FeatureSource, vocabulary: &Vocabulary) -> Result<Counts> {
     let parts: Vec<_> = chunk_ranges(source.n_documents())
@@ -780,34 +738,6 @@ mod tests {
         let row = counts.indptr[1]..counts.indptr[2];
         assert_eq!(counts.columns[row.clone()], [1, 3, 5, 6, 8]);
         assert_eq!(counts.counts[row], [2, 1, 1, 1, 1]);
-    }
-
-    #[test]
-    fn prefix_keys_order_as_the_strings_do() {
-        let terms = [
-            "",
-            "a",
-            "a\0",
-            "a\0b",
-            "ab",
-            "abcdefghijklmnop",
-            "abcdefghijklmnopq",
-            "abcdefghijklmnoq",
-            "রাশিয়ার",
-            "রাষ্ট্রপতি",
-            "রাষ্ট্রপতির",
-            "ক",
-            "z",
-            "\u{10FFFF}",
-        ];
-        for a in terms {
-            for b in terms {
-                let (ka, kb) = (prefix_key(a), prefix_key(b));
-                if ka != kb {
-                    assert_eq!(ka.cmp(&kb), a.cmp(b), "{a:?} {b:?}");
-                }
-            }
-        }
     }
 
     #[test]

@@ -18,6 +18,7 @@ pub mod invariants;
 pub mod normalize;
 pub mod parallel;
 pub mod preprocess;
+pub mod prune;
 pub mod sentences;
 pub mod similarity;
 pub mod stats;

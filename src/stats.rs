@@ -268,22 +268,10 @@ impl CorpusStats {
         Ok(stats)
     }
 
-    /// The vocabulary a fit over the whole corpus would choose, pruned exactly as
-    /// `count::Fitter::finish` prunes (scikit-learn's rules; ties at the `max_features` cut go
-    /// to the higher count, then to the lower term), with each column's document frequency.
+    /// The vocabulary a fit over the whole corpus would choose (chosen by `prune::kept_terms`,
+    /// as every fit is), with each column's document frequency.
     pub fn vocabulary(&self, options: FitOptions) -> Result<FittedVocabulary> {
-        if self.is_empty() {
-            return Err(Error::EmptyVocabulary);
-        }
         let n_documents = self.n_documents as usize;
-        let high = options.max_df.resolve(n_documents);
-        let low = options.min_df.resolve(n_documents);
-        if high < low {
-            return Err(Error::Parameter {
-                name: "max_df",
-                message: "max_df corresponds to < documents than min_df".into(),
-            });
-        }
         let df = &self.document_frequency;
         // With binary counts every count is 1, so a term's total is its document frequency.
         let total = if options.binary {
@@ -291,23 +279,14 @@ impl CorpusStats {
         } else {
             &self.total_count
         };
-        let mut kept: Vec<u32> = (0..self.len() as u32)
-            .filter(|&id| (df[id as usize] as f64) <= high && (df[id as usize] as f64) >= low)
-            .collect();
-        if let Some(limit) = options.max_features {
-            if kept.len() > limit {
-                kept.par_sort_unstable_by(|&a, &b| {
-                    total[b as usize]
-                        .cmp(&total[a as usize])
-                        .then_with(|| self.terms.get(a).cmp(self.terms.get(b)))
-                });
-                kept.truncate(limit);
-            }
-        }
-        if kept.is_empty() {
-            return Err(Error::NothingLeftAfterPruning);
-        }
-        kept.par_sort_unstable_by(|&a, &b| self.terms.get(a).cmp(self.terms.get(b)));
+        let kept = crate::prune::kept_terms(
+            (0..self.len() as u32).collect(),
+            n_documents,
+            options,
+            |id| df[id as usize],
+            |id| total[id as usize],
+            |id| self.terms.get(id),
+        )?;
         Ok(FittedVocabulary {
             vocabulary: Vocabulary::from_terms(kept.iter().map(|&id| self.terms.get(id)))?,
             document_frequency: kept.iter().map(|&id| df[id as usize]).collect(),
