@@ -54,7 +54,11 @@ impl Interner {
     /// `find` for a string whose [`Interner::hash`] is known.
     #[inline]
     pub fn find_hashed(&self, s: &str, hash: u64) -> Option<u32> {
-        self.table.find(hash, |&id| self.get(id) == s).copied()
+        self.table
+            .find(hash, |&id| {
+                same_bytes(self.get(id).as_bytes(), s.as_bytes())
+            })
+            .copied()
     }
 
     /// The hash every interner files `s` under (the same in every interner and every run, so
@@ -87,7 +91,8 @@ impl Interner {
             let start = if id == 0 { 0 } else { ends[id - 1] };
             &bytes[start..ends[id]]
         };
-        if let Some(&id) = table.find(hash, |&id| text_of(id) == s) {
+        if let Some(&id) = table.find(hash, |&id| same_bytes(text_of(id).as_bytes(), s.as_bytes()))
+        {
             return id;
         }
         let id = ends.len() as u32;
@@ -100,6 +105,25 @@ impl Interner {
     /// The strings in the order they were numbered.
     pub fn iter(&self) -> impl Iterator<Item = &str> + '_ {
         (0..self.ends.len() as u32).map(|id| self.get(id))
+    }
+}
+
+/// `a == b`, with short strings (most terms) compared as two overlapping words in place of a
+/// call to `memcmp`, which costs more than the comparison itself at these lengths.
+#[inline]
+fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+    let n = a.len();
+    if n != b.len() {
+        return false;
+    }
+    let u64_at =
+        |s: &[u8], at: usize| u64::from_le_bytes(s[at..at + 8].try_into().unwrap_or_default());
+    let u32_at =
+        |s: &[u8], at: usize| u32::from_le_bytes(s[at..at + 4].try_into().unwrap_or_default());
+    match n {
+        8..=16 => u64_at(a, 0) == u64_at(b, 0) && u64_at(a, n - 8) == u64_at(b, n - 8),
+        4..=7 => u32_at(a, 0) == u32_at(b, 0) && u32_at(a, n - 4) == u32_at(b, n - 4),
+        _ => a == b,
     }
 }
 
@@ -126,6 +150,32 @@ mod tests {
         }
         for i in 0..10_000 {
             assert_eq!(interner.find(&format!("w{i}")), Some(i));
+        }
+    }
+
+    #[test]
+    fn short_and_long_strings_compare_as_equality_does() {
+        let samples = [
+            "",
+            "a",
+            "abcdefg",
+            "abcdefgh",
+            "abcdefgi",
+            "abcdefghijklmnop",
+            "abcdefghijklmnoq",
+            "bbcdefghijklmnop",
+            "abcdefghijklmnopq",
+            "রাশিয়ার",
+            "রাশিয়াক",
+        ];
+        for a in samples {
+            for b in samples {
+                assert_eq!(
+                    same_bytes(a.as_bytes(), b.as_bytes()),
+                    a == b,
+                    "{a:?} {b:?}"
+                );
+            }
         }
     }
 }
