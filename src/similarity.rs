@@ -259,6 +259,49 @@ impl Threshold {
     }
 }
 
+/// Whether row `r` of X meets so many rows of Y that a dense sweep is the quicker way to its
+/// scores. Only for thresholds that refuse a score of 0, since a sweep cannot tell a row that
+/// shares no term from one whose products cancel.
+fn sweeps_densely<T: Real, I: Index>(
+    x: &CsrView<'_, T, I>,
+    r: usize,
+    norm: f64,
+    y: &NormalizedColumns<T>,
+    threshold: Threshold,
+) -> bool {
+    let refuses_zero = match threshold {
+        Threshold::Positive => true,
+        Threshold::AtLeast(min) => min > 0.0,
+        Threshold::SharesATerm => false,
+    };
+    if !refuses_zero || norm == 0.0 {
+        return false;
+    }
+    let (columns, _) = x.row(r);
+    let work: usize = columns.iter().map(|&c| y.column(c.index()).0.len()).sum();
+    y.n_rows <= 2 * work
+}
+
+/// The cosine of row `r` of X with every row of Y, added into `scores` (zeros on entry), in
+/// the order the accumulator adds them.
+fn accumulate_dense<T: Real, I: Index>(
+    x: &CsrView<'_, T, I>,
+    norm: f64,
+    r: usize,
+    y: &NormalizedColumns<T>,
+    scores: &mut [T],
+) {
+    let (columns, values) = x.row(r);
+    for (&c, &v) in columns.iter().zip(values) {
+        let weight = T::from_f64(v.to_f64() / norm);
+        let (rows, y_values) = y.column(c.index());
+        for (&j, &w) in rows.iter().zip(y_values) {
+            let slot = &mut scores[j as usize];
+            *slot = slot.add_product(weight, w);
+        }
+    }
+}
+
 /// For each row of X, its `k` most similar rows of Y: `(indices, scores)`, `n_rows × k` in row
 /// order, best first, ties to the lower index, padded with -1 and 0. With `exclude_self`, row
 /// `i` of X is not its own neighbour (X and Y are the same matrix).
@@ -281,14 +324,39 @@ pub fn most_similar<T: Real, I: Index>(
         .enumerate()
         .with_min_len(16)
         .for_each_init(
-            || (Accumulator::<T>::new(y.n_rows), Vec::<(f64, u32)>::new()),
-            |(accumulator, candidates), (r, (row_indices, row_scores))| {
+            || {
+                (
+                    Accumulator::<T>::new(y.n_rows),
+                    Vec::<(f64, u32)>::new(),
+                    Vec::<T>::new(),
+                )
+            },
+            |(accumulator, candidates, dense), (r, (row_indices, row_scores))| {
                 if crate::cancel::is_cancelled() {
                     return; // the caller drops the whole result
                 }
-                accumulator.accumulate(x, norms[r], r, y);
-                crate::cancel::advance(1);
                 candidates.clear();
+                if sweeps_densely(x, r, norms[r], y, threshold) {
+                    // Most rows of Y are met: a plain row of sums and one sweep over it beat
+                    // stamping each slot and listing the rows touched. Same sums, same order.
+                    dense.resize(y.n_rows, T::default());
+                    accumulate_dense(x, norms[r], r, y, dense);
+                    crate::cancel::advance(1);
+                    for (j, slot) in dense.iter_mut().enumerate() {
+                        let score = std::mem::take(slot).to_f64();
+                        if threshold.accepts(score) && !(exclude_self && j == r) {
+                            candidates.push((score, j as u32));
+                        }
+                    }
+                } else {
+                    accumulator.accumulate(x, norms[r], r, y);
+                    crate::cancel::advance(1);
+                    accumulator.drain(|j, score| {
+                        if !(exclude_self && j as usize == r) && threshold.accepts(score) {
+                            candidates.push((score, j));
+                        }
+                    });
+                }
                 if threshold.accepts_disjoint() {
                     // Rows that share no term score 0 and qualify: the first k of them (ties go
                     // to the lower index) compete with the rest.
@@ -300,11 +368,6 @@ pub fn most_similar<T: Real, I: Index>(
                         .take(k);
                     candidates.extend(untouched.map(|j| (0.0, j)));
                 }
-                accumulator.drain(|j, score| {
-                    if !(exclude_self && j as usize == r) && threshold.accepts(score) {
-                        candidates.push((score, j));
-                    }
-                });
                 let better = |a: &(f64, u32), b: &(f64, u32)| {
                     b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1))
                 };
@@ -335,11 +398,25 @@ pub fn pairs<T: Real, I: Index>(
         .into_par_iter()
         .with_min_len(16)
         .map_init(
-            || Accumulator::<T>::new(y.n_rows),
-            |accumulator, r| {
+            || (Accumulator::<T>::new(y.n_rows), Vec::<T>::new()),
+            |(accumulator, dense), r| {
                 let mut row = Vec::new();
                 if crate::cancel::is_cancelled() {
                     return row; // the caller drops the whole result
+                }
+                if sweeps_densely(x, r, norms[r], y, threshold) {
+                    // As in `most_similar`: the sweep meets the rows in order, no sort needed.
+                    dense.resize(y.n_rows, T::default());
+                    accumulate_dense(x, norms[r], r, y, dense);
+                    crate::cancel::advance(1);
+                    let first = if upper_only { r + 1 } else { 0 };
+                    for (j, slot) in dense.iter_mut().enumerate() {
+                        let score = std::mem::take(slot).to_f64();
+                        if j >= first && threshold.accepts(score) {
+                            row.push((j as u32, score));
+                        }
+                    }
+                    return row;
                 }
                 accumulator.accumulate(x, norms[r], r, y);
                 crate::cancel::advance(1);
