@@ -175,6 +175,13 @@ impl CorpusStats {
         self.n_documents += other.n_documents;
     }
 
+    /// The number of documents `term` is in (0 if it was never seen).
+    pub fn document_frequency_of(&self, term: &str) -> u64 {
+        self.terms
+            .find(term)
+            .map_or(0, |id| self.document_frequency[id as usize])
+    }
+
     /// The number of distinct terms.
     pub fn len(&self) -> usize {
         self.terms.len()

@@ -198,9 +198,41 @@ def test_errors_are_the_fits_errors():
         CountVectorizer().fit(iter(["a"]), batch_size=0)
     with pytest.raises(ValueError, match="string object received"):
         CountVectorizer().partial_fit("a b")
-    with pytest.raises(ParameterError, match="fixed vocabulary"):
-        TfidfVectorizer(vocabulary=["a"]).fit_from_stats(CorpusStats(TfidfVectorizer()))
     assert CountVectorizer(vocabulary=["a"]).fit_from_stats(CorpusStats()).vocabulary_ == {"a": 0}
+
+
+@pytest.mark.parametrize(
+    "params",
+    [{}, {"smooth_idf": False}, {"dtype": np.float32, "sublinear_tf": True}, {"use_idf": False}],
+    ids=str,
+)
+def test_a_fixed_vocabularys_idf_from_statistics_equals_the_counting_fit(params):
+    docs = generated_corpus(200)
+    seen = sorted(CountVectorizer().fit(docs).vocabulary_)
+    # Terms in many documents, in few, and one in none (its idf is the largest, or inf
+    # without smoothing, as scikit-learn gives it).
+    vocabulary = [*seen[::7], "neverseen"]
+    counting = TfidfVectorizer(vocabulary=vocabulary, **params)
+    with np.errstate(divide="ignore"):
+        expected = counting.fit_transform(docs)
+        by_stats = TfidfVectorizer(vocabulary=vocabulary, **params).fit_from_stats(
+            CorpusStats(TfidfVectorizer()).update(docs)
+        )
+        streamed = TfidfVectorizer(vocabulary=vocabulary, **params)
+        for start in range(0, len(docs), 64):
+            streamed.partial_fit(docs[start : start + 64])
+        streamed.fit_from_stats()
+    for fitted in (by_stats, streamed):
+        assert_same_fit(fitted, counting)
+        assert (fitted.transform(docs) != expected).nnz == 0
+    sklearn_text = pytest.importorskip("sklearn.feature_extraction.text")
+    if params.get("smooth_idf", True) and params.get("use_idf", True):
+        ascii_docs = generated_corpus(200, words=[w for w in WORDS if w.isascii()])
+        ours = TfidfVectorizer(vocabulary=vocabulary, **params).fit_from_stats(
+            CorpusStats(TfidfVectorizer()).update(ascii_docs)
+        )
+        theirs = sklearn_text.TfidfVectorizer(vocabulary=vocabulary, **params).fit(ascii_docs)
+        np.testing.assert_allclose(ours.idf_, theirs.idf_, rtol=1e-6 if "dtype" in params else 1e-12)
 
 
 @pytest.mark.parametrize("batch_size", [None, 1, 7, 100_000])

@@ -120,6 +120,7 @@ class StatsCore:
         total_count: npt.NDArray[np.uint64],
         n_documents: int,
     ) -> StatsCore: ...
+    def document_frequencies(self, vocabulary: VocabularyCore) -> npt.NDArray[np.int64]: ...
     def finish(
         self,
         *,

@@ -68,13 +68,18 @@ class TfidfTransformer(TextsimEstimator):
         self._validate()
         X = X if sp.issparse(X) and X.format == "csr" else self._as_csr(X, copy=False)
         check_finite(X, "X")
-        self.n_features_in_ = X.shape[1]
-        if self.use_idf:
-            dtype = X.dtype if X.dtype in (np.float64, np.float32) else np.float64
-            df = np.bincount(X.indices, minlength=X.shape[1])
-            idf = np.log((X.shape[0] + float(self.smooth_idf)) / (df + float(self.smooth_idf))) + 1.0
-            self.idf_ = idf.astype(dtype, copy=False)
+        dtype = X.dtype if X.dtype in (np.float64, np.float32) else np.float64
+        df = np.bincount(X.indices, minlength=X.shape[1])
+        self._set_fitted_from_frequencies(df, X.shape[0], dtype)
         return self
+
+    def _set_fitted_from_frequencies(self, df: np.ndarray, n_documents: int, dtype: Any) -> None:
+        """What ``fit`` learns from a count matrix of ``n_documents`` rows whose columns are in
+        ``df`` documents each."""
+        self.n_features_in_ = len(df)
+        if self.use_idf:
+            idf = np.log((n_documents + float(self.smooth_idf)) / (df + float(self.smooth_idf))) + 1.0
+            self.idf_ = idf.astype(dtype, copy=False)
 
     def _set_fitted(self, df: np.ndarray, idf: Any, n_documents: int, n_features: int, dtype: Any) -> None:
         """The fitted state TfidfVectorizer computed in Rust (same formula as ``fit``)."""

@@ -570,7 +570,7 @@ class CountVectorizer(_VectorizerMixin):
         with self._unchanged_on_failure():
             self._start_fit()
             if self.fixed_vocabulary_:
-                self._from_stats_with_fixed_vocabulary()
+                self._from_stats_with_fixed_vocabulary(stats)
                 return self
             self._finish_from_stats(stats)
         return self
@@ -582,8 +582,9 @@ class CountVectorizer(_VectorizerMixin):
         self._validate_vocabulary()
         self._forget_cores()
 
-    def _from_stats_with_fixed_vocabulary(self) -> None:
-        """A fixed vocabulary has nothing to learn from statistics."""
+    def _from_stats_with_fixed_vocabulary(self, stats: CorpusStats) -> None:
+        """A fixed vocabulary has nothing to learn from statistics but the number of documents."""
+        self._n_documents = stats.n_documents
 
     def _finish_from_stats(self, stats: CorpusStats) -> None:
         vocabulary, df, idf, n_documents = stats._core_stats.finish(
@@ -866,11 +867,14 @@ class TfidfVectorizer(CountVectorizer):
         super().fit_from_stats(stats)
         return self
 
-    def _from_stats_with_fixed_vocabulary(self) -> None:
-        raise ParameterError(
-            "fit_from_stats with a fixed vocabulary: the idf needs the vocabulary's document "
-            "frequencies, which fit_transform counts; use fit_transform"
-        )
+    def _from_stats_with_fixed_vocabulary(self, stats: CorpusStats) -> None:
+        """The idf of the fixed vocabulary, from the statistics' document frequencies of its
+        terms: what ``fit`` computes by counting them."""
+        super()._from_stats_with_fixed_vocabulary(stats)
+        df = stats._core_stats.document_frequencies(self._vocabulary_core())
+        transformer = self._transformer()
+        transformer._set_fitted_from_frequencies(df, stats.n_documents, np.dtype(self._value_dtype()))
+        self._tfidf = transformer
 
     def _smooth_idf_for_fit(self) -> bool | None:
         return bool(self.smooth_idf) if self.use_idf else None

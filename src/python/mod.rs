@@ -1128,6 +1128,22 @@ impl PyStats {
         })
     }
 
+    /// The document frequency of each term of `vocabulary`, in column order (0 for a term
+    /// these statistics never saw): what a fixed vocabulary's idf needs.
+    fn document_frequencies<'py>(
+        &self,
+        py: Python<'py>,
+        vocabulary: &PyVocabulary,
+    ) -> PyResult<Bound<'py, PyArray1<i64>>> {
+        let stats = self.lock(py)?;
+        let df: Vec<i64> = vocabulary
+            .vocabulary
+            .terms()
+            .map(|term| stats.document_frequency_of(term) as i64)
+            .collect();
+        Ok(PyArray1::from_vec(py, df))
+    }
+
     /// The vocabulary a fit over the whole corpus would choose: `(vocabulary, document
     /// frequency per column, idf or None, n_documents)`; `smooth_idf` None computes no idf.
     #[pyo3(signature = (*, min_df, max_df, max_features, binary, smooth_idf))]
