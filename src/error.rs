@@ -31,6 +31,8 @@ pub enum Error {
     NothingLeftAfterPruning,
     /// The caller asked the work to stop (Ctrl-C); its partial result is thrown away.
     Cancelled,
+    /// A result too big for the memory there is (Python's MemoryError).
+    OutOfMemory { what: &'static str, bytes: usize },
 }
 
 impl Error {
@@ -109,6 +111,12 @@ impl fmt::Display for Error {
                 "After pruning, no terms remain. Try a lower min_df or a higher max_df."
             ),
             Error::Cancelled => write!(f, "interrupted"),
+            Error::OutOfMemory { what, bytes } => write!(
+                f,
+                "{what} needs {:.1} GB more memory than there is; ask for fewer results (a \
+                 higher min_score, a smaller k) or work in blocks of rows",
+                *bytes as f64 / 1e9
+            ),
         }
     }
 }

@@ -236,8 +236,12 @@ pub fn check_similarity(data: &[u8]) {
     let (neighbours, scores) = similarity::most_similar(&x, &columns, k, threshold, false);
     let mut dense = vec![0.0; x.n_rows * y.n_rows];
     similarity::dense(&x, &columns, &mut dense);
-    let (pair_rows, pair_columns, pair_scores) =
-        similarity::pairs(&x, &columns, Threshold::SharesATerm, false);
+    // Inputs here are small: the result always fits in memory.
+    let Ok((pair_rows, pair_columns, pair_scores)) =
+        similarity::pairs(&x, &columns, Threshold::SharesATerm, false)
+    else {
+        panic!("pairs of a small input failed");
+    };
     assert_eq!(pair_rows.len(), x.n_rows + 1);
     // Rows whose norm overflows or underflows f64 have no reliable cosine; only finiteness
     // and range are promised for them.

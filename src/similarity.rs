@@ -14,6 +14,7 @@ use std::sync::Mutex;
 
 use rayon::prelude::*;
 
+use crate::error::Error;
 use crate::top_k::{merge_into, TopKLists};
 use crate::weight::{Index, Real};
 
@@ -392,7 +393,7 @@ pub fn pairs<T: Real, I: Index>(
     y: &NormalizedColumns<T>,
     threshold: Threshold,
     upper_only: bool,
-) -> (Vec<usize>, Vec<u32>, Vec<f64>) {
+) -> Result<CsrParts, Error> {
     let norms = x.row_norms();
     let rows: Vec<Vec<(u32, f64)>> = (0..x.n_rows)
         .into_par_iter()
@@ -434,19 +435,29 @@ pub fn pairs<T: Real, I: Index>(
 }
 
 /// CSR parts from rows of (column, value), columns ascending within each row.
-fn assemble_rows(rows: Vec<Vec<(u32, f64)>>) -> (Vec<usize>, Vec<u32>, Vec<f64>) {
+/// A result too big to allocate is an error, not an abort of the whole process.
+fn assemble_rows(rows: Vec<Vec<(u32, f64)>>) -> Result<CsrParts, Error> {
     let mut indptr = Vec::with_capacity(rows.len() + 1);
     indptr.push(0);
-    let nnz = rows.iter().map(Vec::len).sum();
-    let mut columns = Vec::with_capacity(nnz);
-    let mut values = Vec::with_capacity(nnz);
+    let nnz: usize = rows.iter().map(Vec::len).sum();
+    let mut columns: Vec<u32> = Vec::new();
+    let mut values: Vec<f64> = Vec::new();
+    if columns.try_reserve_exact(nnz).is_err() || values.try_reserve_exact(nnz).is_err() {
+        return Err(Error::OutOfMemory {
+            what: "the pairs found",
+            bytes: nnz * 12,
+        });
+    }
     for row in rows {
         columns.extend(row.iter().map(|&(j, _)| j));
         values.extend(row.iter().map(|&(_, s)| s));
         indptr.push(columns.len());
     }
-    (indptr, columns, values)
+    Ok((indptr, columns, values))
 }
+
+/// `(indptr, columns, values)` of a CSR matrix of scores.
+pub type CsrParts = (Vec<usize>, Vec<u32>, Vec<f64>);
 
 /// One worker's accumulator for the upper triangle of X·Xᵀ: row `i` meets only the rows `j > i`
 /// (the entries after its own in each of its columns), so each pair is computed once. The
@@ -603,7 +614,7 @@ pub fn most_similar_within<T: Real, I: Index>(
 pub fn pairs_within<T: Real, I: Index>(
     x: &CsrView<'_, T, I>,
     threshold: Threshold,
-) -> (Vec<usize>, Vec<u32>, Vec<f64>) {
+) -> Result<CsrParts, Error> {
     if threshold.accepts(0.0) || x.data.len() > u32::MAX as usize {
         return pairs(x, &NormalizedColumns::new(x), threshold, true);
     }
@@ -800,7 +811,7 @@ mod tests {
         let (found, _) = most_similar(&view, &columns, 3, Threshold::Positive, true);
         assert_eq!(&found[3..6], &[-1, -1, -1]);
         assert_eq!(&found[0..3], &[2, 3, -1]);
-        let (p, c, v) = pairs(&view, &columns, Threshold::AtLeast(0.9), true);
+        let (p, c, v) = pairs(&view, &columns, Threshold::AtLeast(0.9), true).unwrap();
         assert_eq!(p, [0, 1, 1, 1, 1]);
         assert_eq!(c, [2]);
         assert!((v[0] - 1.0).abs() < 1e-12);

@@ -80,6 +80,9 @@ fn to_py_err(py: Python<'_>, error: Error) -> PyErr {
         Error::EmptyVocabulary | Error::NothingLeftAfterPruning => "VocabularyError",
         // Only reached if work stopped without a signal handler raising (it never should).
         Error::Cancelled => return pyo3::exceptions::PyKeyboardInterrupt::new_err("interrupted"),
+        Error::OutOfMemory { .. } => {
+            return pyo3::exceptions::PyMemoryError::new_err(error.to_string())
+        }
     };
     textsim_error(py, class, error.to_string())
 }
@@ -1612,10 +1615,10 @@ fn similar_pairs<'py>(
             || {
                 let threshold = threshold_of(min_score);
                 if upper_only {
-                    return Ok(similarity::pairs_within(&xv, threshold));
+                    return similarity::pairs_within(&xv, threshold);
                 }
                 let normalized = similarity::NormalizedColumns::new(&yv);
-                Ok(similarity::pairs(&xv, &normalized, threshold, false))
+                similarity::pairs(&xv, &normalized, threshold, false)
             },
         )?
     });
