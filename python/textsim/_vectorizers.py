@@ -438,12 +438,16 @@ class CountVectorizer(_VectorizerMixin):
         else:
             self.fixed_vocabulary_ = False
 
+    def _has_vocabulary(self) -> bool:
+        """Whether a vocabulary is fitted or set (without making the ``vocabulary_`` dict)."""
+        return "_vocabulary" in self.__dict__ or "_core_vocabulary" in self.__dict__
+
     def _check_vocabulary(self) -> None:
-        if not hasattr(self, "vocabulary_"):
+        if not self._has_vocabulary():
             self._validate_vocabulary()
             if not self.fixed_vocabulary_:
                 raise NotFittedError("Vocabulary not fitted or provided")
-        if len(self.vocabulary_) == 0:
+        if len(self._vocabulary_core()) == 0:
             raise ValueError("Vocabulary is empty")
 
     # ``vocabulary_`` is a dict, as in scikit-learn, made from the Rust vocabulary only when
@@ -739,10 +743,7 @@ class CountVectorizer(_VectorizerMixin):
     def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
         """The terms, in column order."""
         self._check_vocabulary()
-        return np.asarray(
-            [t for t, _ in sorted(self.vocabulary_.items(), key=lambda item: item[1])],
-            dtype=object,
-        )
+        return np.asarray(self._vocabulary_core().terms(), dtype=object)
 
 
 class TfidfVectorizer(CountVectorizer):
@@ -812,11 +813,11 @@ class TfidfVectorizer(CountVectorizer):
         if not hasattr(self, "_tfidf"):
             self._tfidf = self._transformer()
         self._validate_vocabulary()
-        if hasattr(self, "vocabulary_"):
-            if len(self.vocabulary_) != len(value):
+        if self._has_vocabulary():
+            size = len(self._vocabulary_core())
+            if size != len(value):
                 raise ValueError(
-                    f"idf length = {len(value)} must be equal to vocabulary size = "
-                    f"{len(self.vocabulary_)}"
+                    f"idf length = {len(value)} must be equal to vocabulary size = {size}"
                 )
         self._tfidf.idf_ = value
 
