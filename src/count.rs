@@ -689,6 +689,10 @@ pub fn transform(source: &dyn FeatureSource, vocabulary: &Vocabulary) -> Result<
                 Ok((indptr, columns, counts))
             },
         )
+        // Every range runs to its end or its first failure, so that the error is that of
+        // the first failing document whatever the number of threads.
+        .collect::<Vec<Result<_>>>()
+        .into_iter()
         .collect::<Result<_>>()?;
     Ok(concatenate(parts, vocabulary.len()))
 }
@@ -968,12 +972,14 @@ mod tests {
             .map(|&threads| {
                 crate::parallel::run(Some(threads), || {
                     let (vocabulary, counts) = fit(&inner(), FitOptions::default()).unwrap();
+                    assert_eq!(transform(&inner(), &vocabulary).unwrap(), counts);
                     let terms: Vec<String> = vocabulary.terms().map(str::to_owned).collect();
                     let failing = FailingAt {
                         inner: inner(),
                         failing: &[2999, 1203, 1500],
                     };
                     let error = fit(&failing, FitOptions::default()).unwrap_err();
+                    assert_eq!(transform(&failing, &vocabulary).unwrap_err(), error);
                     let mut fitter = Fitter::default();
                     fitter.add(&inner()).unwrap();
                     let failed_batch = fitter.add(&failing).unwrap_err();

@@ -92,6 +92,10 @@ pub fn hash(source: &dyn FeatureSource, n_features: u32, alternate_sign: bool) -
             }
             Ok(part)
         })
+        // Every piece runs to its end or its first failure: the error is the first failing
+        // document's, whatever the number of threads.
+        .collect::<Vec<Result<_>>>()
+        .into_iter()
         .collect::<Result<_>>()?;
     let mut hashed = Hashed {
         indptr: vec![0],
