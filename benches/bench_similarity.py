@@ -8,11 +8,14 @@ most similar other posts of every post.
 - textsim.most_similar(X, k=10)
 - sparse_dot_topn.sp_matmul_topn(X, X.T, top_n=11, n_threads=...) (includes each row itself)
 - sklearn NearestNeighbors(n_neighbors=11, metric="cosine", algorithm="brute").kneighbors(X)
-- and textsim.cosine_similarity(X) against scikit-learn's (the full n x n matrix).
+- and textsim.cosine_similarity(X) against scikit-learn's (the full n x n matrix);
+- queries: the 10 most similar of the posts to --queries (1,000) further posts, vectorized
+  with the same vocabulary (what SimilarityIndex.query does): textsim.most_similar(Q, X),
+  sp_matmul_topn(Q, X.T, top_n=10) and NearestNeighbors.fit(X).kneighbors(Q).
 
 It prints best-of-N wall times, ratios, the peak memory each adds (a fresh process each), and
 checks that the neighbours agree. Without the corpus it uses generated text and says so.
-Usage: python benches/bench_similarity.py [--docs 5000] [--threads N] [--repeat 3]
+Usage: python benches/bench_similarity.py [--docs 5000] [--queries 1000] [--threads N] [--repeat 3]
 """
 
 from __future__ import annotations
@@ -52,6 +55,33 @@ def matrix(docs: int):
     texts, source = load(docs)
     X = textsim.TfidfVectorizer(dtype=np.float32).fit_transform(texts)
     return X, source
+
+
+def matrices(docs: int, queries: int):
+    """X (the first `docs` posts) and Q (the next `queries`, with X's vocabulary)."""
+    import textsim
+
+    texts, source = load(docs + queries)
+    vectorizer = textsim.TfidfVectorizer(dtype=np.float32)
+    X = vectorizer.fit_transform(texts[:docs])
+    return X, vectorizer.transform(texts[docs:]), source
+
+
+def run_queries(contender: str, Q, X, threads: int):
+    if contender == "textsim":
+        import textsim
+
+        return textsim.most_similar(Q, X, k=10, n_jobs=threads)
+    if contender == "sparse_dot_topn":
+        from sparse_dot_topn import sp_matmul_topn
+
+        return sp_matmul_topn(Q, X.T.tocsr(), top_n=10, n_threads=threads, sort=True)
+    if contender == "sklearn":
+        from sklearn.neighbors import NearestNeighbors
+
+        nn = NearestNeighbors(n_neighbors=10, metric="cosine", algorithm="brute", n_jobs=threads)
+        return nn.fit(X).kneighbors(Q)
+    raise ValueError(contender)
 
 
 def run(contender: str, X, threads: int):
@@ -114,6 +144,7 @@ def child(contender: str, docs: int, threads: int) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--docs", type=int, default=5000)
+    parser.add_argument("--queries", type=int, default=1000)
     parser.add_argument("--threads", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--child", help=argparse.SUPPRESS)
@@ -156,6 +187,21 @@ def main() -> int:
         cos[contender], _ = best(lambda c=contender: run(c, X, args.threads), args.repeat)
         print(f"   {contender:18} {cos[contender]:7.3f} s")
     print(f"   textsim is {cos['sklearn-cosine'] / cos['textsim-cosine']:.1f}x faster")
+
+    X_index, Q, _ = matrices(args.docs, args.queries)
+    if Q.shape[0]:
+        print(f"\nqueries: the 10 most similar of {X_index.shape[0]:,} posts to each of {Q.shape[0]:,} others:")
+        query_seconds = {}
+        for contender in contenders:
+            try:
+                query_seconds[contender], _ = best(
+                    lambda c=contender: run_queries(c, Q, X_index, args.threads), args.repeat
+                )
+            except ImportError:
+                continue
+        for contender, s in query_seconds.items():
+            ratio = f"  textsim is {s / query_seconds['textsim']:.1f}x faster" if contender != "textsim" else ""
+            print(f"   {contender:18} {s:7.3f} s{ratio}")
 
     if sys.platform.startswith("linux"):
         print("\npeak memory added (a fresh process each):")
