@@ -58,15 +58,45 @@ pub fn decode(raw: RawText<'_>, errors: DecodeErrors) -> Result<Cow<'_, str>, Do
 
 /// CPython's two-byte form to UTF-8. Every unit is a whole code point below U+10000, so a
 /// surrogate here is a lone surrogate, not half of a pair.
+///
+/// Bengali text switches between one-byte (spaces, punctuation) and three-byte characters
+/// every few characters, which a branch per width would keep guessing wrong. Instead every unit
+/// is written as the same four-byte store, its bytes chosen without branches, and the output
+/// advances by the unit's width.
 fn ucs2_to_utf8(units: &[u16]) -> Result<String, DocumentProblem> {
-    let mut out = String::with_capacity(units.len() * 3);
+    // Three bytes a unit at most, and one more for the last four-byte store.
+    let mut out: Vec<u8> = Vec::with_capacity(units.len() * 3 + 1);
+    let spare = out.spare_capacity_mut();
+    let mut n = 0;
     for (position, &unit) in units.iter().enumerate() {
-        match char::from_u32(unit as u32) {
-            Some(c) => out.push(c),
-            None => return Err(lone_surrogate(unit as u32, position)),
+        let code = unit as u32;
+        if code & 0xF800 == 0xD800 {
+            return Err(lone_surrogate(code, position));
         }
+        let (one, two) = (code < 0x80, code < 0x800);
+        let three_bytes =
+            0xE0 | (code >> 12) | (0x80 | ((code >> 6) & 0x3F)) << 8 | (0x80 | (code & 0x3F)) << 16;
+        let two_bytes = 0xC0 | (code >> 6) | (0x80 | (code & 0x3F)) << 8;
+        let word = if one {
+            code
+        } else if two {
+            two_bytes
+        } else {
+            three_bytes
+        };
+        for (slot, byte) in spare[n..n + 4].iter_mut().zip(word.to_le_bytes()) {
+            slot.write(byte);
+        }
+        n += 1 + (!one) as usize + (!two) as usize;
     }
-    Ok(out)
+    // SAFETY: the first `n` bytes were written above (each store wrote four bytes from `n` on,
+    // within the capacity), and they are the UTF-8 encodings of the units, which are code points
+    // below U+10000 and not surrogates (refused above): valid UTF-8.
+    unsafe {
+        out.set_len(n);
+        debug_assert!(std::str::from_utf8(&out).is_ok());
+        Ok(String::from_utf8_unchecked(out))
+    }
 }
 
 fn decode_utf8(bytes: &[u8], errors: DecodeErrors) -> Result<Cow<'_, str>, DocumentProblem> {
@@ -118,6 +148,36 @@ mod tests {
             decode(RawText::Latin1(b"ascii"), DecodeErrors::Strict),
             Ok(Cow::Borrowed(_))
         ));
+    }
+
+    #[test]
+    fn two_byte_text_decodes_as_the_standard_library_does() {
+        let mut state = 0x2545F4914F6CDD1Du64;
+        for _ in 0..5000 {
+            let units: Vec<u16> = (0..(state % 40))
+                .map(|_| {
+                    state ^= state << 13;
+                    state ^= state >> 7;
+                    state ^= state << 17;
+                    // Mostly ASCII, Latin and Bengali, now and then anything (surrogates too).
+                    match state % 4 {
+                        0 => (state >> 8) as u16 % 0x80,
+                        1 => 0x80 + (state >> 8) as u16 % 0x780,
+                        2 => 0x0980 + (state >> 8) as u16 % 0x80,
+                        _ => (state >> 8) as u16,
+                    }
+                })
+                .collect();
+            let expected: Result<String, DocumentProblem> = units
+                .iter()
+                .enumerate()
+                .map(|(position, &u)| {
+                    char::from_u32(u as u32).ok_or(lone_surrogate(u as u32, position))
+                })
+                .collect();
+            let got = decode(RawText::Ucs2(&units), DecodeErrors::Strict).map(|t| t.into_owned());
+            assert_eq!(got, expected, "{units:?}");
+        }
     }
 
     #[test]

@@ -264,12 +264,24 @@ const ASCII_WORD: [bool; 128] = {
 };
 
 /// Maximal runs of two or more word characters: what `\b\w\w+\b` matches, without a regex.
-///
-/// The text goes 64 bytes at a time: first a bit per byte saying whether it belongs to a word
-/// character, then the places where that bit changes, taken from the mask with bit operations.
-/// A loop that stepped over words and gaps would guess wrong at nearly every word's end and
-/// start (their lengths follow no pattern), and those wrong guesses were most of its time.
 fn word_runs(text: &str, spans: &mut Vec<Span>) {
+    // Judged from the start of the text, as `normalize_and_map` judges it: Bengali is nearly
+    // all multi-byte characters, whose decoding dominates either way, and there blocks only
+    // add work.
+    let sample = &text.as_bytes()[..text.len().min(1024)];
+    if sample.iter().filter(|&&b| b >= 0x80).count() * 2 > sample.len() {
+        word_runs_stepwise(text, spans)
+    } else {
+        word_runs_in_blocks(text, spans)
+    }
+}
+
+/// [`word_runs`] 64 bytes at a time: first a bit per byte saying whether it belongs to a word
+/// character, then the places where that bit changes, taken from the mask with bit operations.
+/// For Latin text, a loop that stepped over words and gaps guesses wrong at nearly every word's
+/// end and start (their lengths follow no pattern), and those wrong guesses were most of its
+/// time.
+fn word_runs_in_blocks(text: &str, spans: &mut Vec<Span>) {
     // A local vector: its length stays in a register instead of being read back after each
     // store through the caller's reference.
     let mut found = std::mem::take(spans);
@@ -343,6 +355,51 @@ fn push_if_two_characters(bytes: &[u8], start: usize, end: usize, spans: &mut Ve
         1 + (first >= 0xC0) as usize + (first >= 0xE0) as usize + (first >= 0xF0) as usize;
     if end - start > first_len {
         spans.push((start, end));
+    }
+}
+
+/// [`word_runs`] one character at a time: for text mostly in other scripts than Latin, where
+/// nearly every character takes the multi-byte path and blocks would only add work.
+fn word_runs_stepwise(text: &str, spans: &mut Vec<Span>) {
+    let bytes = text.as_bytes();
+    let table = chars::Table::get();
+    // Whether the character at `i` is a word character, and its length in bytes.
+    let word_at = |i: usize| -> (bool, usize) {
+        let b = bytes[i];
+        if b < 0x80 {
+            (ASCII_WORD[b as usize], 1)
+        } else {
+            let (code, len) = chars::decode_code_at(text, i);
+            (table.flags(code) & chars::WORD != 0, len)
+        }
+    };
+    let mut i = 0;
+    // Two tight loops, one over the gap between words and one over a word, rather than one
+    // loop that carries the state: the branches then follow the text's own rhythm.
+    while i < bytes.len() {
+        loop {
+            let (is_word, len) = word_at(i);
+            if is_word {
+                break;
+            }
+            i += len;
+            if i >= bytes.len() {
+                return;
+            }
+        }
+        let start = i;
+        let mut characters = 0usize;
+        while i < bytes.len() {
+            let (is_word, len) = word_at(i);
+            if !is_word {
+                break;
+            }
+            i += len;
+            characters += 1;
+        }
+        if characters >= 2 {
+            spans.push((start, i));
+        }
     }
 }
 
@@ -498,61 +555,6 @@ mod tests {
         assert_eq!(tokenizer.tokenize_many(&texts), one_by_one);
     }
 
-    /// The scanner as it was before it went by blocks: one step per character.
-    fn word_runs_stepwise(text: &str, spans: &mut Vec<Span>) {
-        // Word characters among ASCII bytes: [0-9A-Za-z_].
-        const ASCII_WORD: [bool; 128] = {
-            let mut table = [false; 128];
-            let mut b = 0;
-            while b < 128 {
-                let c = b as u8;
-                table[b] = c.is_ascii_alphanumeric() || c == b'_';
-                b += 1;
-            }
-            table
-        };
-        let bytes = text.as_bytes();
-        let table = chars::Table::get();
-        // Whether the character at `i` is a word character, and its length in bytes.
-        let word_at = |i: usize| -> (bool, usize) {
-            let b = bytes[i];
-            if b < 0x80 {
-                (ASCII_WORD[b as usize], 1)
-            } else {
-                let (code, len) = chars::decode_code_at(text, i);
-                (table.flags(code) & chars::WORD != 0, len)
-            }
-        };
-        let mut i = 0;
-        // Two tight loops, one over the gap between words and one over a word, rather than one
-        // loop that carries the state: the branches then follow the text's own rhythm.
-        while i < bytes.len() {
-            loop {
-                let (is_word, len) = word_at(i);
-                if is_word {
-                    break;
-                }
-                i += len;
-                if i >= bytes.len() {
-                    return;
-                }
-            }
-            let start = i;
-            let mut characters = 0usize;
-            while i < bytes.len() {
-                let (is_word, len) = word_at(i);
-                if !is_word {
-                    break;
-                }
-                i += len;
-                characters += 1;
-            }
-            if characters >= 2 {
-                spans.push((start, i));
-            }
-        }
-    }
-
     #[test]
     fn the_block_scanner_agrees_with_stepping_character_by_character() {
         let alphabet: Vec<char> = "ab_ 9,.\n\u{00E9}\u{0301}\u{00A0}কি\u{09CD}\u{200D}।২😀ﬁ"
@@ -577,7 +579,7 @@ mod tests {
                 })
                 .collect();
             let (mut blocks, mut steps) = (Vec::new(), Vec::new());
-            word_runs(&text, &mut blocks);
+            word_runs_in_blocks(&text, &mut blocks);
             word_runs_stepwise(&text, &mut steps);
             assert_eq!(blocks, steps, "{text:?}");
         }
