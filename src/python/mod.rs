@@ -843,6 +843,21 @@ fn norm_of(name: Option<&str>) -> Result<Option<Norm>, Error> {
     }
 }
 
+/// The pruning parameters as the core takes them.
+fn fit_options(
+    min_df: &Bound<'_, PyAny>,
+    max_df: &Bound<'_, PyAny>,
+    max_features: Option<usize>,
+    binary: bool,
+) -> PyResult<FitOptions> {
+    Ok(FitOptions {
+        min_df: document_bound("min_df", min_df)?,
+        max_df: document_bound("max_df", max_df)?,
+        max_features,
+        binary,
+    })
+}
+
 fn document_bound(name: &'static str, value: &Bound<'_, PyAny>) -> PyResult<DocumentBound> {
     if let Ok(count) = value.extract::<u64>() {
         return Ok(DocumentBound::Count(count));
@@ -870,6 +885,8 @@ fn fitted_for_python<'py>(
     value_type: ValueType,
     tfidf: Option<(bool, bool, bool, Option<String>)>,
 ) -> PyResult<Bound<'py, PyTuple>> {
+    // Counted here, on the calling thread, after the fit's chunks are freed: done on a pool
+    // thread or from the merge's own numbers, the fit's measured peak grew by about 1 MB.
     let df = counts.document_frequency();
     let mut weighting = Weighting {
         binary,
@@ -969,12 +986,7 @@ impl PyFitter {
         dtype: &str,
         tfidf: Option<(bool, bool, bool, Option<String>)>,
     ) -> PyResult<Bound<'py, PyTuple>> {
-        let options = FitOptions {
-            min_df: document_bound("min_df", min_df)?,
-            max_df: document_bound("max_df", max_df)?,
-            max_features,
-            binary,
-        };
+        let options = fit_options(min_df, max_df, max_features, binary)?;
         let value_type = value_type(dtype).map_err(|e| to_py_err(py, e))?;
         let fitter = self
             .fitter
@@ -1159,12 +1171,7 @@ impl PyStats {
         binary: bool,
         smooth_idf: Option<bool>,
     ) -> PyResult<Bound<'py, PyTuple>> {
-        let options = FitOptions {
-            min_df: document_bound("min_df", min_df)?,
-            max_df: document_bound("max_df", max_df)?,
-            max_features,
-            binary,
-        };
+        let options = fit_options(min_df, max_df, max_features, binary)?;
         let stats = self.lock(py)?;
         let fitted = detached(py, None, || stats.vocabulary(options))?;
         drop(stats);
