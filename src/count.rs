@@ -273,11 +273,8 @@ struct ChunkCounts {
 
 impl ChunkCounts {
     fn with_room_for(documents: usize) -> Self {
-        // Room for the distinct terms a worker's share of real text has, judged by its number
-        // of documents, so that the table rarely grows.
-        let expected_terms = (documents * 32).clamp(1024, 1 << 20);
         ChunkCounts {
-            terms: Interner::with_capacity(expected_terms, expected_terms * 12),
+            terms: Interner::for_documents(documents),
             document_frequency: Vec::new(),
             total: Vec::new(),
             indptr: vec![0],

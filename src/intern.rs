@@ -29,6 +29,13 @@ impl Interner {
         }
     }
 
+    /// An interner with room for the distinct terms that `documents` documents of real text
+    /// have (judged by their number alone), so that counting them rarely grows the table.
+    pub fn for_documents(documents: usize) -> Self {
+        let expected_terms = (documents * 32).clamp(1024, 1 << 20);
+        Interner::with_capacity(expected_terms, expected_terms * 12)
+    }
+
     pub fn len(&self) -> usize {
         self.ends.len()
     }

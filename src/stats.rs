@@ -117,12 +117,11 @@ impl CorpusStats {
     pub fn of(source: &dyn FeatureSource) -> Result<Self> {
         let n = source.n_documents();
         let workers = rayon::current_num_threads().clamp(1, n.max(1));
-        let expected_terms = (n / workers * 32).clamp(1024, 1 << 20);
         let states = crate::parallel::per_worker(
             n,
             || WorkerStats {
                 stats: CorpusStats {
-                    terms: Interner::with_capacity(expected_terms, expected_terms * 12),
+                    terms: Interner::for_documents(n / workers),
                     ..CorpusStats::default()
                 },
                 last_seen: Vec::new(),
