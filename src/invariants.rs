@@ -12,11 +12,12 @@
 use std::collections::HashMap;
 use std::sync::{Mutex, OnceLock};
 
-use crate::analyze::{Analyzer, AnalyzerKind, Scratch};
-use crate::decode::{decode, DecodeErrors, RawText};
-use crate::similarity::{self, CsrView, NormalizedColumns, Threshold};
-use crate::tokenize::{Segmentation, StopWords, Tokenizer, TokenizerOptions};
-use crate::{NormalizationForm, StripAccents};
+// The public surface only, as the fuzz targets see the crate.
+use crate::{
+    decode, dense_cosines, most_similar, similar_pairs, Analyzer, AnalyzerKind, CsrView,
+    DecodeErrors, NormalizationForm, NormalizedColumns, RawText, Scratch, Segmentation, StopWords,
+    StripAccents, Threshold, Tokenizer, TokenizerOptions,
+};
 
 /// Reads choices off the front of the fuzzer's bytes.
 struct Choices<'a> {
@@ -233,12 +234,12 @@ pub fn check_similarity(data: &[u8]) {
     assert_eq!(x.validate(), Ok(()));
     assert_eq!(y.validate(), Ok(()));
     let columns = NormalizedColumns::new(&y);
-    let (neighbours, scores) = similarity::most_similar(&x, &columns, k, threshold, false);
+    let (neighbours, scores) = most_similar(&x, &columns, k, threshold, false);
     let mut dense = vec![0.0; x.n_rows * y.n_rows];
-    similarity::dense(&x, &columns, &mut dense);
+    dense_cosines(&x, &columns, &mut dense);
     // Inputs here are small: the result always fits in memory.
     let Ok((pair_rows, pair_columns, pair_scores)) =
-        similarity::pairs(&x, &columns, Threshold::SharesATerm, false)
+        similar_pairs(&x, &columns, Threshold::SharesATerm, false)
     else {
         panic!("pairs of a small input failed");
     };

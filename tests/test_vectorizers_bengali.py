@@ -29,7 +29,7 @@ PUTIN = "রাশি\u09dfার রাষ্ট্রপতি ভ্লাদ
 PUTIN_DECOMPOSED = "রাশি\u09af\u09bcার রাষ্ট্রপতি ভ্লাদিমির পুতিন"
 PUTIN_WORDS = [unicodedata.normalize("NFC", w) for w in PUTIN.split()]
 
-BENGALI_STOP_WORDS_FILE = Path(__file__).resolve().parents[1] / "src" / "stop_words" / "bengali.txt"
+BENGALI_STOP_WORDS_FILE = Path(__file__).resolve().parents[1] / "src" / "text" / "stop_words" / "bengali.txt"
 
 
 def bengali_stop_words() -> list[str]:

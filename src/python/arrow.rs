@@ -8,7 +8,9 @@ use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::types::{PyCapsule, PyTuple, PyType};
 
-use crate::arrow::{ArrowArray, ArrowArrayStream, ArrowError, ArrowSchema, ImportedStrings};
+use crate::arrow::column::ImportedStrings;
+use crate::arrow::ffi::{ArrowArray, ArrowArrayStream, ArrowSchema};
+use crate::error::ArrowError;
 
 /// The documents of `obj` if it exports Arrow data, `None` if it does not (no
 /// `__arrow_c_stream__` nor `__arrow_c_array__`), an error if it exports something other than one

@@ -5,6 +5,8 @@
 //! while the interpreter lock is held). The lock is released once, all the text work runs in
 //! parallel on the views, and the results come back as a few buffers from which Python objects
 //! are made quickly.
+//!
+//! May use: `error`, `runtime`, `text`, `features`, `matrix`, `arrow` (it is the top).
 
 mod arrow;
 
@@ -18,19 +20,29 @@ use pyo3::types::{PyBytes, PyDict, PyFloat, PyList, PyString, PyTuple};
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
-use crate::analyze::{Analyzer, AnalyzerKind};
-use crate::cancel::{checkpoint, Cancellable};
-use crate::count::{self, DocumentBound, FitOptions, GivenFeatures, RawDocuments, Vocabulary};
-use crate::decode::{decode, DecodeErrors, RawText};
 use crate::error::{DocumentProblem, Error};
-use crate::hashing;
-use crate::normalize::NormalizationForm;
-use crate::preprocess::Preprocessor;
-use crate::similarity::{self, CsrView, Threshold};
-use crate::stats::{CorpusStats, StatsParts};
-use crate::tokenize::{Segmentation, StopWords, Tokenizer, TokenizerOptions};
-use crate::weight::{self, Norm, Weighting};
-use crate::StripAccents;
+use crate::features::analyzer::{Analyzer, AnalyzerKind};
+use crate::features::counts::Counts;
+use crate::features::fit::Fitter;
+use crate::features::hashing::{self, hash_features};
+use crate::features::source::{Cancellable, FeatureSource, GivenFeatures, RawDocuments};
+use crate::features::stats::{CorpusStats, StatsParts};
+use crate::features::transform::transform as count_with_vocabulary;
+use crate::features::vocabulary::{DocumentBound, FitOptions, Vocabulary};
+use crate::matrix::columns::NormalizedColumns;
+use crate::matrix::components::connected_components as components_of;
+use crate::matrix::csr::CsrView;
+use crate::matrix::numeric::{Index, Real};
+use crate::matrix::similarity::{self, Threshold};
+use crate::matrix::triangle::{most_similar_within, similar_pairs_within};
+use crate::matrix::weight::{self, Norm, Weighting};
+use crate::runtime::cancel::checkpoint;
+use crate::runtime::pools;
+use crate::text::accents::StripAccents;
+use crate::text::decode::{decode, DecodeErrors, RawText};
+use crate::text::normalize::NormalizationForm;
+use crate::text::preprocess::Preprocessor;
+use crate::text::tokenize::{Segmentation, StopWords, Tokenizer, TokenizerOptions};
 
 // ---------------------------------------------------------------------------------------------
 // Errors and the one place the interpreter lock is released.
@@ -152,9 +164,9 @@ fn detached_reporting<T: Send>(
     let outcome = py.detach(|| {
         catch_unwind(AssertUnwindSafe(|| {
             if !interruptible {
-                return Some(crate::parallel::run(n_jobs, work));
+                return Some(pools::run(n_jobs, work));
             }
-            crate::parallel::run_interruptible(n_jobs, work, |done| {
+            pools::run_interruptible(n_jobs, work, |done| {
                 let checked = Python::attach(|py| {
                     if let Some(progress) = &progress {
                         progress.call1(py, (done,))?;
@@ -207,7 +219,7 @@ fn detached_reporting<T: Send>(
 struct Documents<'py> {
     py: Python<'py>,
     owners: Vec<Bound<'py, PyAny>>,
-    arrow: Option<crate::arrow::ImportedStrings>,
+    arrow: Option<crate::arrow::column::ImportedStrings>,
 }
 
 impl<'py> Documents<'py> {
@@ -769,7 +781,7 @@ fn csr_for_python<'py>(
 }
 
 /// `weight::apply` on the thread pool for `n_jobs`, without the lock.
-fn weigh<T: weight::Real, P: weight::Index, I: weight::Index>(
+fn weigh<T: Real, P: Index, I: Index>(
     py: Python<'_>,
     n_jobs: Option<usize>,
     indptr: &[P],
@@ -778,7 +790,7 @@ fn weigh<T: weight::Real, P: weight::Index, I: weight::Index>(
     weighting: Weighting<'_>,
 ) -> PyResult<()> {
     detached(py, n_jobs, || {
-        weight::apply(indptr, indices, data, weighting)
+        weight::weigh(indptr, indices, data, weighting)
             .map_err(|message| Error::Parameter { name: "X", message })
     })
 }
@@ -787,7 +799,7 @@ fn weigh<T: weight::Real, P: weight::Index, I: weight::Index>(
 fn weighted_values<'py>(
     py: Python<'py>,
     n_jobs: Option<usize>,
-    counts: &count::Counts,
+    counts: &Counts,
     value_type: ValueType,
     weighting: Weighting<'_>,
 ) -> PyResult<Bound<'py, PyAny>> {
@@ -880,7 +892,7 @@ fn fitted_for_python<'py>(
     py: Python<'py>,
     n_jobs: Option<usize>,
     vocabulary: Vocabulary,
-    counts: count::Counts,
+    counts: Counts,
     binary: bool,
     value_type: ValueType,
     tfidf: Option<(bool, bool, bool, Option<String>)>,
@@ -909,7 +921,7 @@ fn fitted_for_python<'py>(
     weighting.idf = idf.as_deref();
     let data = weighted_values(py, n_jobs, &counts, value_type, weighting)?;
     let n_columns = counts.n_columns;
-    let count::Counts {
+    let Counts {
         indptr, columns, ..
     } = counts;
     let matrix = csr_for_python(py, indptr, columns, data, n_columns)?;
@@ -932,7 +944,7 @@ fn fitted_for_python<'py>(
 #[pyclass(name = "FitterCore", module = "textsim._core", frozen)]
 struct PyFitter {
     analyzer: Py<PyAnalyzer>,
-    fitter: std::sync::Mutex<Option<count::Fitter>>,
+    fitter: std::sync::Mutex<Option<Fitter>>,
 }
 
 #[pymethods]
@@ -941,7 +953,7 @@ impl PyFitter {
     fn new(analyzer: Py<PyAnalyzer>) -> Self {
         PyFitter {
             analyzer,
-            fitter: std::sync::Mutex::new(Some(count::Fitter::default())),
+            fitter: std::sync::Mutex::new(Some(Fitter::default())),
         }
     }
 
@@ -1270,7 +1282,7 @@ impl PyAnalyzer {
         &self,
         py: Python<'py>,
         corpus: &Corpus<'py>,
-        work: impl FnOnce(&dyn count::FeatureSource) -> Result<T, Error> + Send,
+        work: impl FnOnce(&dyn FeatureSource) -> Result<T, Error> + Send,
     ) -> PyResult<T> {
         match corpus {
             Corpus::Raw(documents) => {
@@ -1351,7 +1363,7 @@ impl PyAnalyzer {
         let value_type = value_type(dtype).map_err(|e| to_py_err(py, e))?;
         let corpus = Corpus::new(docs, analyzed)?;
         let counts = self.with_source(py, &corpus, |source| {
-            count::transform(source, &vocabulary.vocabulary)
+            count_with_vocabulary(source, &vocabulary.vocabulary)
         })?;
         let mut weighting = Weighting {
             binary,
@@ -1381,7 +1393,7 @@ impl PyAnalyzer {
         }
         let data = weighted_values(py, self.n_jobs, &counts, value_type, weighting)?;
         let n_columns = counts.n_columns;
-        let count::Counts {
+        let Counts {
             indptr, columns, ..
         } = counts;
         csr_for_python(py, indptr, columns, data, n_columns)
@@ -1414,7 +1426,7 @@ impl PyAnalyzer {
         let value_type = value_type(dtype).map_err(|e| to_py_err(py, e))?;
         let corpus = Corpus::new(docs, analyzed)?;
         let hashed = self.with_source(py, &corpus, |source| {
-            hashing::hash(source, n_features, alternate_sign)
+            hash_features(source, n_features, alternate_sign)
         })?;
         let weighting = Weighting {
             binary,
@@ -1587,9 +1599,9 @@ fn most_similar<'py>(
             || {
                 let threshold = threshold_of(min_score);
                 if exclude_self {
-                    return Ok(similarity::most_similar_within(&xv, k, threshold));
+                    return Ok(most_similar_within(&xv, k, threshold));
                 }
-                let columns = similarity::NormalizedColumns::new(&yv);
+                let columns = NormalizedColumns::new(&yv);
                 Ok(similarity::most_similar(&xv, &columns, k, threshold, false))
             },
         )?
@@ -1622,10 +1634,10 @@ fn similar_pairs<'py>(
             || {
                 let threshold = threshold_of(min_score);
                 if upper_only {
-                    return similarity::pairs_within(&xv, threshold);
+                    return similar_pairs_within(&xv, threshold);
                 }
-                let normalized = similarity::NormalizedColumns::new(&yv);
-                similarity::pairs(&xv, &normalized, threshold, false)
+                let normalized = NormalizedColumns::new(&yv);
+                similarity::similar_pairs(&xv, &normalized, threshold, false)
             },
         )?
     });
@@ -1649,7 +1661,7 @@ fn cosine_dense<'py>(
 }
 
 /// Writes the cosines of X and Y into `out`, which must hold their value type.
-fn fill_dense<T: weight::Real + numpy::Element, I: weight::Index>(
+fn fill_dense<T: Real + numpy::Element, I: Index>(
     py: Python<'_>,
     n_jobs: Option<usize>,
     x: &CsrView<'_, T, I>,
@@ -1668,8 +1680,8 @@ fn fill_dense<T: weight::Real + numpy::Element, I: weight::Index>(
         ));
     }
     detached(py, n_jobs, || {
-        let columns = similarity::NormalizedColumns::new(y);
-        similarity::dense(x, &columns, out);
+        let columns = NormalizedColumns::new(y);
+        similarity::dense_cosines(x, &columns, out);
         Ok(())
     })
 }
@@ -1697,16 +1709,13 @@ fn connected_components<'py>(
             },
         ));
     }
-    Ok(PyArray1::from_vec(
-        py,
-        similarity::components(n, &indptr, &columns),
-    ))
+    Ok(PyArray1::from_vec(py, components_of(n, &indptr, &columns)))
 }
 
 /// UAX#29 sentences of `text`, stripped, with `।` and `৷` ending Bengali sentences.
 #[pyfunction]
 fn sentences(text: &str) -> Vec<&str> {
-    crate::sentences::sentences(text)
+    crate::text::sentences::sentences(text)
 }
 
 #[pymodule]

@@ -8,22 +8,13 @@ fn parse(list: &'static str) -> impl Iterator<Item = &'static str> {
 }
 
 /// scikit-learn's `ENGLISH_STOP_WORDS`, for parity with it.
-pub fn english() -> impl Iterator<Item = &'static str> {
+pub(crate) fn english() -> impl Iterator<Item = &'static str> {
     parse(include_str!("stop_words/english.txt"))
 }
 
 /// Bengali function words (see the file's header for how the list was made).
-pub fn bengali() -> impl Iterator<Item = &'static str> {
+pub(crate) fn bengali() -> impl Iterator<Item = &'static str> {
     parse(include_str!("stop_words/bengali.txt"))
-}
-
-/// The built-in list called `name`.
-pub fn builtin(name: &str) -> Option<Vec<&'static str>> {
-    match name {
-        "english" => Some(english().collect()),
-        "bengali" => Some(bengali().collect()),
-        _ => None,
-    }
 }
 
 #[cfg(test)]

@@ -8,11 +8,7 @@
 //! vowel signs), so that it agrees with Unicode normalization and also works when that is off.
 //!
 //! The rules are character rules with a little context (the text already written, the next
-//! character), so that they run inside the single character pass of `preprocess.rs`.
-
-use std::borrow::Cow;
-
-use crate::preprocess::{map_chars, CharMaps};
+//! character), so that they run inside the single character pass of `char_maps.rs`.
 
 const ZWNJ: char = '\u{200C}';
 const ZWJ: char = '\u{200D}';
@@ -31,23 +27,17 @@ fn is_bengali(c: char) -> bool {
 }
 
 /// Characters the folding rewrites whatever surrounds them (the vowel signs that combine with
-/// a preceding sign E are handled by [`composes_with_sign_e`]).
-pub fn is_variant(c: char) -> bool {
+/// a preceding sign E are rewritten only there, which the pass that calls [`fold_char`] sees).
+pub(crate) fn is_variant(c: char) -> bool {
     matches!(
         c,
         ZWNJ | ZWJ | '\u{09DC}' | '\u{09DD}' | '\u{09DF}' | '\u{09F7}'
     )
 }
 
-/// Whether `c` after `prev` is the second half of a split ো or ৌ.
-#[inline]
-pub fn composes_with_sign_e(prev: u32, c: u32) -> bool {
-    prev == SIGN_E as u32 && (c == SIGN_AA as u32 || c == AU_LENGTH_MARK as u32)
-}
-
 /// Writes the folded form of `c` to `out`, which holds the folded text before it; `next` is the
 /// character after it. Only called for variants and for vowel signs that compose.
-pub fn fold_char(c: char, next: Option<char>, out: &mut String) {
+pub(crate) fn fold_char(c: char, next: Option<char>, out: &mut String) {
     match c {
         ZWJ if out.ends_with(VIRAMA) && out[..out.len() - VIRAMA.len_utf8()].ends_with(TA) => {
             out.truncate(out.len() - TA.len_utf8() - VIRAMA.len_utf8());
@@ -71,65 +61,5 @@ pub fn fold_char(c: char, next: Option<char>, out: &mut String) {
             out.push(if c == SIGN_AA { '\u{09CB}' } else { '\u{09CC}' });
         }
         _ => out.push(c),
-    }
-}
-
-/// Folds Bengali spelling variants in `text`, borrowing it when there is nothing to fold.
-pub fn fold(text: &str) -> Cow<'_, str> {
-    map_chars(
-        text,
-        CharMaps {
-            bengali: true,
-            bengali_vowels: true,
-            ..CharMaps::default()
-        },
-    )
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use unicode_normalization::UnicodeNormalization;
-
-    #[test]
-    fn legacy_khanda_ta_becomes_khanda_ta() {
-        assert_eq!(fold("হঠাত্\u{200D}"), "হঠাৎ");
-        assert_eq!(fold("উত্\u{200D}সব"), "উৎসব");
-    }
-
-    #[test]
-    fn joiners_inside_bengali_words_are_dropped_and_kept_elsewhere() {
-        assert_eq!(fold("র\u{200D}্যাব"), "র্যাব");
-        assert_eq!(fold("ক্\u{200C}ষ"), "ক্ষ");
-        assert_eq!(fold("a\u{200D}b"), "a\u{200D}b");
-        assert_eq!(fold("👩\u{200D}💻"), "👩\u{200D}💻");
-    }
-
-    #[test]
-    fn nukta_letters_and_split_vowel_signs_take_their_nfc_spelling() {
-        for text in [
-            "রাশিয়ার",
-            "রাশি\u{09AF}\u{09BC}ার",
-            "বড়",
-            "আষাঢ়",
-            "কো",
-            "কৌ",
-            "কে\u{09BE}",
-            "কে\u{09D7}",
-        ] {
-            let nfc: String = text.nfc().collect();
-            assert_eq!(fold(text), nfc, "{text:?}");
-        }
-    }
-
-    #[test]
-    fn danda_variant_becomes_danda() {
-        assert_eq!(fold("করছেন৷ পরে"), "করছেন। পরে");
-    }
-
-    #[test]
-    fn text_without_variants_is_borrowed() {
-        assert!(matches!(fold("কিমের কাছের বন্ধু"), Cow::Borrowed(_)));
-        assert!(matches!(fold("plain"), Cow::Borrowed(_)));
     }
 }

@@ -11,7 +11,7 @@ use std::borrow::Cow;
 
 use unicode_normalization::char::{compose, decompose_canonical, decompose_compatible};
 
-use crate::chars::{self, DECOMPOSES, NFC_MAYBE, NFC_YES, NFKC_MAYBE, NFKC_YES, STARTER};
+use crate::text::chars::{self, DECOMPOSES, NFC_MAYBE, NFC_YES, NFKC_MAYBE, NFKC_YES, STARTER};
 
 /// A Unicode normalization form.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -105,7 +105,7 @@ fn composes_after(first: u32, second: u32) -> bool {
 /// A stretch of text that normalizes independently of the rest: it begins at a stable character
 /// (or the start of the text) and ends before the next one.
 #[derive(Clone, Copy, Debug)]
-pub struct Piece {
+pub(crate) struct Piece {
     pub start: usize,
     pub end: usize,
     /// Whether normalizing changes it.
@@ -117,7 +117,11 @@ pub struct Piece {
 /// Calls `visit` with each piece of `text`, in order. Without a form, every character is a
 /// piece that does not change, so callers can apply character rules the same way either way.
 #[inline]
-pub fn for_each_piece(text: &str, form: Option<NormalizationForm>, mut visit: impl FnMut(Piece)) {
+pub(crate) fn for_each_piece(
+    text: &str,
+    form: Option<NormalizationForm>,
+    mut visit: impl FnMut(Piece),
+) {
     let (yes, maybe) = form.map_or((0, 0), NormalizationForm::flags);
     // With no form, every character is "stable": each is its own piece.
     let stable = if form.is_some() { yes | STARTER } else { 0 };
@@ -182,14 +186,14 @@ pub fn for_each_piece(text: &str, form: Option<NormalizationForm>, mut visit: im
 
 /// Builds a changed copy of a text only if something changes: unchanged stretches are copied
 /// in one go when the next change comes, and an unchanged text is returned borrowed.
-pub struct LazyWriter<'a> {
+pub(crate) struct LazyWriter<'a> {
     text: &'a str,
     out: Option<String>,
     copied: usize,
 }
 
 impl<'a> LazyWriter<'a> {
-    pub fn new(text: &'a str) -> Self {
+    pub(crate) fn new(text: &'a str) -> Self {
         LazyWriter {
             text,
             out: None,
@@ -199,7 +203,7 @@ impl<'a> LazyWriter<'a> {
 
     /// The output, holding everything of the text before `at`; the caller writes what replaces
     /// the text from `at` and then calls [`LazyWriter::skip_to`].
-    pub fn change_at(&mut self, at: usize) -> &mut String {
+    pub(crate) fn change_at(&mut self, at: usize) -> &mut String {
         let text = self.text;
         let out = self
             .out
@@ -210,11 +214,11 @@ impl<'a> LazyWriter<'a> {
     }
 
     /// The text before `at` has been written.
-    pub fn skip_to(&mut self, at: usize) {
+    pub(crate) fn skip_to(&mut self, at: usize) {
         self.copied = at;
     }
 
-    pub fn finish(self) -> Cow<'a, str> {
+    pub(crate) fn finish(self) -> Cow<'a, str> {
         match self.out {
             None => Cow::Borrowed(self.text),
             Some(mut out) => {

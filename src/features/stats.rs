@@ -10,9 +10,13 @@
 
 use rayon::prelude::*;
 
-use crate::count::{FeatureSource, FitOptions, Vocabulary};
 use crate::error::{Error, Result};
-use crate::intern::Interner;
+use crate::features::analyzer::Scratch;
+use crate::features::intern::Interner;
+use crate::features::prune::kept_terms;
+use crate::features::source::FeatureSource;
+use crate::features::vocabulary::{FitOptions, Vocabulary};
+use crate::runtime::per_worker::per_worker;
 
 /// Document frequencies and total counts of a corpus's terms, and its number of documents.
 #[derive(Clone, Default)]
@@ -73,7 +77,7 @@ struct WorkerStats {
     stats: CorpusStats,
     /// The last document (counted from 1) each term was seen in: 0 for none yet.
     last_seen: Vec<u64>,
-    scratch: crate::analyze::Scratch,
+    scratch: Scratch,
 }
 
 impl WorkerStats {
@@ -81,7 +85,7 @@ impl WorkerStats {
         &mut self,
         source: &dyn FeatureSource,
         range: std::ops::Range<usize>,
-    ) -> std::result::Result<(), (usize, crate::error::Error)> {
+    ) -> std::result::Result<(), (usize, Error)> {
         let WorkerStats {
             stats,
             last_seen,
@@ -112,12 +116,12 @@ impl WorkerStats {
 
 impl CorpusStats {
     /// The statistics of the documents, counted in parallel: one set per worker thread
-    /// (`parallel::per_worker`), merged at the end (merging is commutative, so it does not
+    /// (`runtime::per_worker`), merged at the end (merging is commutative, so it does not
     /// matter which worker saw which documents).
     pub fn of(source: &dyn FeatureSource) -> Result<Self> {
         let n = source.n_documents();
         let workers = rayon::current_num_threads().clamp(1, n.max(1));
-        let states = crate::parallel::per_worker(
+        let states = per_worker(
             n,
             || WorkerStats {
                 stats: CorpusStats {
@@ -125,7 +129,7 @@ impl CorpusStats {
                     ..CorpusStats::default()
                 },
                 last_seen: Vec::new(),
-                scratch: crate::analyze::Scratch::default(),
+                scratch: Scratch::default(),
             },
             |state, range| state.count(source, range),
         )?;
@@ -285,7 +289,7 @@ impl CorpusStats {
         } else {
             &self.total_count
         };
-        let kept = crate::prune::kept_terms(
+        let kept = kept_terms(
             (0..self.len() as u32).collect(),
             n_documents,
             options,
@@ -304,9 +308,11 @@ impl CorpusStats {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::analyze::{Analyzer, AnalyzerKind};
-    use crate::count::{self, AnalyzedTexts, DocumentBound};
-    use crate::tokenize::{Tokenizer, TokenizerOptions};
+    use crate::features::analyzer::{Analyzer, AnalyzerKind};
+    use crate::features::fit;
+    use crate::features::source::AnalyzedTexts;
+    use crate::features::vocabulary::DocumentBound;
+    use crate::text::tokenize::{Tokenizer, TokenizerOptions};
 
     fn analyzer() -> Analyzer {
         Analyzer::new(
@@ -392,7 +398,7 @@ mod tests {
                         analyzer: &analyzer,
                         texts: &texts,
                     };
-                    let (vocabulary, counts) = count::fit(&source, options).unwrap();
+                    let (vocabulary, counts) = fit::fit(&source, options).unwrap();
                     let fitted = stats.vocabulary(options).unwrap();
                     assert!(fitted.vocabulary.terms().eq(vocabulary.terms()));
                     assert_eq!(fitted.document_frequency, counts.document_frequency());

@@ -9,7 +9,7 @@ use hashbrown::HashTable;
 use rustc_hash::FxBuildHasher;
 
 #[derive(Clone, Default)]
-pub struct Interner {
+pub(crate) struct Interner {
     /// The strings, one after another.
     bytes: String,
     /// Where string `id` ends in `bytes` (it starts where `id - 1` ends).
@@ -20,7 +20,7 @@ pub struct Interner {
 
 impl Interner {
     /// An interner with room for `strings` strings of `bytes` bytes in all before it grows.
-    pub fn with_capacity(strings: usize, bytes: usize) -> Self {
+    pub(crate) fn with_capacity(strings: usize, bytes: usize) -> Self {
         Interner {
             bytes: String::with_capacity(bytes),
             ends: Vec::with_capacity(strings),
@@ -31,22 +31,22 @@ impl Interner {
 
     /// An interner with room for the distinct terms that `documents` documents of real text
     /// have (judged by their number alone), so that counting them rarely grows the table.
-    pub fn for_documents(documents: usize) -> Self {
+    pub(crate) fn for_documents(documents: usize) -> Self {
         let expected_terms = (documents * 32).clamp(1024, 1 << 20);
         Interner::with_capacity(expected_terms, expected_terms * 12)
     }
 
-    pub fn len(&self) -> usize {
+    pub(crate) fn len(&self) -> usize {
         self.ends.len()
     }
 
-    pub fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.ends.is_empty()
     }
 
     /// String number `id`.
     #[inline]
-    pub fn get(&self, id: u32) -> &str {
+    pub(crate) fn get(&self, id: u32) -> &str {
         let id = id as usize;
         let start = if id == 0 { 0 } else { self.ends[id - 1] };
         &self.bytes[start..self.ends[id]]
@@ -54,13 +54,13 @@ impl Interner {
 
     /// The number of `s`, if it has one.
     #[inline]
-    pub fn find(&self, s: &str) -> Option<u32> {
+    pub(crate) fn find(&self, s: &str) -> Option<u32> {
         self.find_hashed(s, Self::hash(s))
     }
 
     /// `find` for a string whose [`Interner::hash`] is known.
     #[inline]
-    pub fn find_hashed(&self, s: &str, hash: u64) -> Option<u32> {
+    pub(crate) fn find_hashed(&self, s: &str, hash: u64) -> Option<u32> {
         self.table
             .find(hash, |&id| {
                 same_bytes(self.get(id).as_bytes(), s.as_bytes())
@@ -71,21 +71,21 @@ impl Interner {
     /// The hash every interner files `s` under (the same in every interner and every run, so
     /// that it can also pick the shard of a term).
     #[inline]
-    pub fn hash(s: &str) -> u64 {
+    pub(crate) fn hash(s: &str) -> u64 {
         FxBuildHasher.hash_one(s)
     }
 
     /// Which of `n_shards` (a power of two) holds `hash`: bits that the table itself does not
     /// use to place entries.
     #[inline]
-    pub fn shard_of(hash: u64, n_shards: usize) -> usize {
+    pub(crate) fn shard_of(hash: u64, n_shards: usize) -> usize {
         debug_assert!(n_shards.is_power_of_two());
         (hash >> 32) as usize & (n_shards - 1)
     }
 
     /// The number of `s`, giving it the next one if it is new.
     #[inline]
-    pub fn intern(&mut self, s: &str) -> u32 {
+    pub(crate) fn intern(&mut self, s: &str) -> u32 {
         let hash = self.hasher.hash_one(s);
         let Interner {
             bytes,
@@ -110,7 +110,7 @@ impl Interner {
     }
 
     /// The strings in the order they were numbered.
-    pub fn iter(&self) -> impl Iterator<Item = &str> + '_ {
+    pub(crate) fn iter(&self) -> impl Iterator<Item = &str> + '_ {
         (0..self.ends.len() as u32).map(|id| self.get(id))
     }
 }

@@ -7,7 +7,7 @@
 //! that a candidate that cannot get in (nearly all of them, once the lists are full) is
 //! rejected by one read of a small array.
 
-use crate::weight::Real;
+use crate::matrix::numeric::Real;
 
 /// Whether candidate `a` ranks before candidate `b`.
 #[inline]
@@ -17,7 +17,7 @@ fn better<T: Real>(a: (T, u32), b: (T, u32)) -> bool {
 }
 
 /// The best `k` candidates of each of `n` rows.
-pub struct TopKLists<T> {
+pub(crate) struct TopKLists<T> {
     k: usize,
     scores: Vec<T>,
     indices: Vec<u32>,
@@ -27,7 +27,7 @@ pub struct TopKLists<T> {
 }
 
 impl<T: Real> TopKLists<T> {
-    pub fn new(n: usize, k: usize) -> Self {
+    pub(crate) fn new(n: usize, k: usize) -> Self {
         TopKLists {
             k,
             scores: vec![T::default(); n * k],
@@ -39,7 +39,7 @@ impl<T: Real> TopKLists<T> {
 
     /// Offers `(score, index)` to row `row`'s list.
     #[inline]
-    pub fn offer(&mut self, row: usize, score: T, index: u32) {
+    pub(crate) fn offer(&mut self, row: usize, score: T, index: u32) {
         if score.to_f64() < self.cutoff[row].to_f64() {
             return;
         }
@@ -109,7 +109,7 @@ impl<T: Real> TopKLists<T> {
     }
 
     /// Row `row`'s entries, in no particular order.
-    pub fn entries(&self, row: usize) -> impl Iterator<Item = (T, u32)> + '_ {
+    pub(crate) fn entries(&self, row: usize) -> impl Iterator<Item = (T, u32)> + '_ {
         let base = row * self.k;
         let length = self.lengths[row] as usize;
         self.scores[base..base + length]
@@ -121,7 +121,7 @@ impl<T: Real> TopKLists<T> {
 
 /// The best `k` of several lists of one row, best first, written into `out_indices` and
 /// `out_scores` (which are `k` long and hold -1 and 0 where there are fewer candidates).
-pub fn merge_into<T: Real>(
+pub(crate) fn merge_into<T: Real>(
     candidates: &mut [(T, u32)],
     out_indices: &mut [i64],
     out_scores: &mut [f64],

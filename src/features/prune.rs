@@ -5,8 +5,9 @@
 
 use rayon::prelude::*;
 
-use crate::count::FitOptions;
 use crate::error::{Error, Result};
+use crate::features::vocabulary::FitOptions;
+use crate::runtime::cancel::checkpoint;
 
 /// The terms of `all` that a fit with `options` over `n_documents` documents keeps, sorted by
 /// term (UTF-8 byte order, which is code point order, as Python sorts strings).
@@ -16,7 +17,7 @@ use crate::error::{Error, Result};
 /// again, as scikit-learn ranks by the counts after setting them to 1). Ties at the
 /// `max_features` cut: count descending, then term ascending (scikit-learn leaves them to an
 /// unstable sort).
-pub fn kept_terms<'t, T: Copy + Send + Sync>(
+pub(crate) fn kept_terms<'t, T: Copy + Send + Sync>(
     all: Vec<T>,
     n_documents: usize,
     options: FitOptions,
@@ -55,7 +56,7 @@ pub fn kept_terms<'t, T: Copy + Send + Sync>(
     if kept.is_empty() {
         return Err(Error::NothingLeftAfterPruning);
     }
-    crate::cancel::checkpoint()?;
+    checkpoint()?;
     // Sorting by the first 16 bytes as a number settles nearly every comparison without
     // following each term to wherever it is stored.
     let mut keyed: Vec<(u128, T)> = kept.par_iter().map(|&t| (prefix_key(term(t)), t)).collect();
@@ -77,7 +78,7 @@ fn prefix_key(term: &str) -> u128 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::count::DocumentBound;
+    use crate::features::vocabulary::DocumentBound;
 
     #[test]
     fn prefix_keys_order_as_the_strings_do() {

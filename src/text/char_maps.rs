@@ -1,84 +1,22 @@
-//! The text passes that run before tokenizing, composed in scikit-learn's order.
+//! The one character pass: Unicode normalization and the character rules (Bengali folding,
+//! digit folding, lowercasing) over the same pieces of text, copying only what changes.
 //!
-//! Order: Unicode normalization, Bengali folding, digit folding (so the words are spelled one
-//! way), then lowercasing and accent stripping (scikit-learn's preprocessor, in its order). Each
-//! pass borrows its input when it has nothing to change, so text that needs no work is never
-//! copied. Folding, digits and lowercasing are character rules that never feed each other (none
-//! of them makes a character another one rewrites), so they run as one pass over the text.
+//! Folding, digits and lowercasing are character rules that never feed each other (none of them
+//! makes a character another one rewrites), so they run as one pass, on the pieces that
+//! normalization cuts the text into (`normalize.rs`), asking one table (`chars.rs`) whether a
+//! character needs anything.
 
 use std::borrow::Cow;
 
-use crate::accents::{strip_accents, StripAccents};
-use crate::bengali;
-use crate::chars::{self, BENGALI_SPLIT_VOWEL, BENGALI_VARIANT, HAS_LOWERCASE, NON_ASCII_DIGIT};
-use crate::normalize::{for_each_piece, LazyWriter, NormalizationForm, Piece};
-
-/// Which passes run before tokenizing.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub struct Preprocessor {
-    pub normalization: Option<NormalizationForm>,
-    pub bengali_folding: bool,
-    pub fold_digits: bool,
-    pub lowercase: bool,
-    pub strip_accents: Option<StripAccents>,
-}
-
-impl Default for Preprocessor {
-    fn default() -> Self {
-        Preprocessor {
-            normalization: Some(NormalizationForm::Nfc),
-            bengali_folding: true,
-            fold_digits: false,
-            lowercase: true,
-            strip_accents: None,
-        }
-    }
-}
-
-/// Runs `pass` over the current text, keeping the borrow when the pass changes nothing.
-fn then<'a>(text: Cow<'a, str>, pass: impl for<'b> Fn(&'b str) -> Cow<'b, str>) -> Cow<'a, str> {
-    match text {
-        Cow::Borrowed(borrowed) => pass(borrowed),
-        Cow::Owned(owned) => match pass(&owned) {
-            Cow::Borrowed(_) => Cow::Owned(owned),
-            Cow::Owned(changed) => Cow::Owned(changed),
-        },
-    }
-}
-
-impl Preprocessor {
-    /// The text that tokens are cut from.
-    pub fn apply<'a>(&self, text: &'a str) -> Cow<'a, str> {
-        let maps = CharMaps {
-            bengali: self.bengali_folding,
-            // After NFC or NFKC the split vowel signs are composed already.
-            bengali_vowels: self.bengali_folding && self.normalization.is_none(),
-            digits: self.fold_digits,
-            lowercase: self.lowercase,
-        };
-        let mut text = normalize_and_map(text, self.normalization, maps);
-        if let Some(mode) = self.strip_accents {
-            text = then(text, |t| strip_accents(t, mode));
-        }
-        text
-    }
-
-    /// The spelling passes only (normalization and folding), for words the user gives, such as
-    /// stop words: they must be spelled like the tokens they are compared with, but scikit-learn
-    /// does not lowercase them, so neither does this.
-    pub fn spell<'a>(&self, word: &'a str) -> Cow<'a, str> {
-        Preprocessor {
-            lowercase: false,
-            strip_accents: None,
-            ..self.clone()
-        }
-        .apply(word)
-    }
-}
+use crate::text::bengali;
+use crate::text::chars::{
+    self, BENGALI_SPLIT_VOWEL, BENGALI_VARIANT, HAS_LOWERCASE, NON_ASCII_DIGIT,
+};
+use crate::text::normalize::{for_each_piece, LazyWriter, NormalizationForm, Piece};
 
 /// The character rules of one pass.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct CharMaps {
+pub(crate) struct CharMaps {
     /// Bengali folding (`bengali.rs`).
     pub bengali: bool,
     /// Also compose split ো and ৌ (needed only when Unicode normalization is off).
@@ -99,14 +37,14 @@ impl CharMaps {
 }
 
 /// Applies the character rules of `maps` in one pass, copying only when something changes.
-pub fn map_chars(text: &str, maps: CharMaps) -> Cow<'_, str> {
+pub(crate) fn map_chars(text: &str, maps: CharMaps) -> Cow<'_, str> {
     normalize_and_map(text, None, maps)
 }
 
 /// Unicode normalization to `form`, then the character rules of `maps`, in one pass over the
 /// text: both look at the same pieces and the same table flags, and only pieces that change
 /// are copied.
-pub fn normalize_and_map(
+pub(crate) fn normalize_and_map(
     text: &str,
     form: Option<NormalizationForm>,
     maps: CharMaps,
@@ -307,6 +245,18 @@ mod tests {
         out
     }
 
+    /// Folds Bengali spelling variants in `text`, borrowing it when there is nothing to fold.
+    fn fold(text: &str) -> Cow<'_, str> {
+        map_chars(
+            text,
+            CharMaps {
+                bengali: true,
+                bengali_vowels: true,
+                ..CharMaps::default()
+            },
+        )
+    }
+
     #[test]
     fn the_fused_pass_equals_the_passes_one_after_the_other() {
         let alphabet: Vec<char> = "aZ É\u{0301}\u{0323}ক\u{09A4}\u{09CD}\u{200D}\u{200C}\u{09C7}\u{09BE}\u{09D7}\u{09DF}\u{09AF}\u{09BC}\u{09F7}২৫ﬁ①Å\u{212B}\u{1100}\u{1161}"
@@ -342,33 +292,6 @@ mod tests {
     }
 
     #[test]
-    fn default_pipeline_unifies_bengali_spellings() {
-        let p = Preprocessor::default();
-        assert_eq!(p.apply("রাশি\u{09DF}ার"), p.apply("রাশি\u{09AF}\u{09BC}ার"));
-        assert_eq!(p.apply("র\u{200D}্যাব"), p.apply("র্যাব"));
-        assert_eq!(p.apply("Hello WORLD"), "hello world");
-    }
-
-    #[test]
-    fn folding_works_without_unicode_normalization() {
-        let p = Preprocessor {
-            normalization: None,
-            ..Preprocessor::default()
-        };
-        assert_eq!(p.apply("রাশি\u{09DF}ার"), p.apply("রাশি\u{09AF}\u{09BC}ার"));
-    }
-
-    #[test]
-    fn digits_fold_only_when_asked() {
-        let p = Preprocessor {
-            fold_digits: true,
-            ..Preprocessor::default()
-        };
-        assert_eq!(p.apply("২০২৫ সাল"), "2025 সাল");
-        assert_eq!(Preprocessor::default().apply("২০২৫"), "২০২৫");
-    }
-
-    #[test]
     fn lowercase_is_pythons() {
         assert_eq!(lowercase("ΟΔΟΣ"), "οδος");
         assert_eq!(lowercase("ΣΑΣ ΟΔΟΣ."), "σας οδος.");
@@ -378,16 +301,44 @@ mod tests {
     }
 
     #[test]
-    fn unchanged_text_is_borrowed() {
-        let p = Preprocessor::default();
-        assert!(matches!(p.apply("already lower"), Cow::Borrowed(_)));
-        assert!(matches!(p.apply("পুতিন বলেছেন"), Cow::Borrowed(_)));
+    fn legacy_khanda_ta_becomes_khanda_ta() {
+        assert_eq!(fold("হঠাত্\u{200D}"), "হঠাৎ");
+        assert_eq!(fold("উত্\u{200D}সব"), "উৎসব");
     }
 
     #[test]
-    fn stop_words_keep_their_case() {
-        let p = Preprocessor::default();
-        assert_eq!(p.spell("The"), "The");
-        assert_eq!(p.spell("\u{09DF}"), "\u{09AF}\u{09BC}");
+    fn joiners_inside_bengali_words_are_dropped_and_kept_elsewhere() {
+        assert_eq!(fold("র\u{200D}্যাব"), "র্যাব");
+        assert_eq!(fold("ক্\u{200C}ষ"), "ক্ষ");
+        assert_eq!(fold("a\u{200D}b"), "a\u{200D}b");
+        assert_eq!(fold("👩\u{200D}💻"), "👩\u{200D}💻");
+    }
+
+    #[test]
+    fn nukta_letters_and_split_vowel_signs_take_their_nfc_spelling() {
+        for text in [
+            "রাশিয়ার",
+            "রাশি\u{09AF}\u{09BC}ার",
+            "বড়",
+            "আষাঢ়",
+            "কো",
+            "কৌ",
+            "কে\u{09BE}",
+            "কে\u{09D7}",
+        ] {
+            let nfc: String = text.nfc().collect();
+            assert_eq!(fold(text), nfc, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn danda_variant_becomes_danda() {
+        assert_eq!(fold("করছেন৷ পরে"), "করছেন। পরে");
+    }
+
+    #[test]
+    fn text_without_variants_is_borrowed() {
+        assert!(matches!(fold("কিমের কাছের বন্ধু"), Cow::Borrowed(_)));
+        assert!(matches!(fold("plain"), Cow::Borrowed(_)));
     }
 }

@@ -1,5 +1,5 @@
-//! Counting features into a document-term matrix: fitting a vocabulary (with scikit-learn's
-//! pruning by document frequency and `max_features`) and counting with a fixed one.
+//! Fitting a vocabulary and counting the documents with it, in one pass over them (with
+//! scikit-learn's pruning by document frequency and `max_features`).
 //!
 //! Each worker thread counts the documents it takes (a few at a time, until none are left)
 //! against its own local vocabulary; the local vocabularies are then merged, pruned and sorted,
@@ -10,240 +10,15 @@
 
 use rayon::prelude::*;
 
-use crate::analyze::{Analyzer, Scratch};
-use crate::decode::{decode, DecodeErrors, RawText};
 use crate::error::{Error, Result};
-use crate::intern::Interner;
-
-/// A bound on document frequency: a number of documents, or a fraction of them (scikit-learn's
-/// int-vs-float `min_df` and `max_df`).
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub enum DocumentBound {
-    Count(u64),
-    Fraction(f64),
-}
-
-impl DocumentBound {
-    /// scikit-learn's `max_df if isinstance(max_df, Integral) else max_df * n_doc`.
-    pub(crate) fn resolve(self, n_documents: usize) -> f64 {
-        match self {
-            DocumentBound::Count(count) => count as f64,
-            DocumentBound::Fraction(fraction) => fraction * n_documents as f64,
-        }
-    }
-}
-
-/// How a vocabulary is fitted.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct FitOptions {
-    pub min_df: DocumentBound,
-    pub max_df: DocumentBound,
-    pub max_features: Option<usize>,
-    /// Counts are 1 or 0: `max_features` then keeps the terms in the most documents (scikit-learn
-    /// sets the counts to 1 before choosing).
-    pub binary: bool,
-}
-
-impl Default for FitOptions {
-    fn default() -> Self {
-        FitOptions {
-            min_df: DocumentBound::Count(1),
-            max_df: DocumentBound::Fraction(1.0),
-            max_features: None,
-            binary: false,
-        }
-    }
-}
-
-/// Terms and their columns.
-#[derive(Default)]
-pub struct Vocabulary {
-    /// The terms, spread over shards by hash (one shard unless made by a parallel fit, whose
-    /// merged shards become the vocabulary as they are). A fit may leave terms that pruning
-    /// dropped in them, without a column.
-    shards: Vec<Interner>,
-    /// The column of each term of each shard (`u32::MAX`: none).
-    column_of: Vec<Vec<u32>>,
-    /// (shard, number in the shard) of each column's term.
-    term_at: Vec<(u32, u32)>,
-}
-
-impl std::fmt::Debug for Vocabulary {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "Vocabulary({} terms)", self.len())
-    }
-}
-
-impl Vocabulary {
-    /// A vocabulary whose term `i` is column `i`. Repeated terms are an error.
-    pub fn from_terms<S: AsRef<str>>(terms: impl IntoIterator<Item = S>) -> Result<Self> {
-        let terms = terms.into_iter();
-        // Sized up front: growing the table one doubling at a time rehashes every term again.
-        let mut interned = Interner::with_capacity(terms.size_hint().0, 0);
-        for (i, term) in terms.enumerate() {
-            if interned.intern(term.as_ref()) as usize != i {
-                return Err(Error::Parameter {
-                    name: "vocabulary",
-                    message: format!("Duplicate term in vocabulary: {:?}", term.as_ref()),
-                });
-            }
-        }
-        let n = interned.len() as u32;
-        Ok(Vocabulary {
-            shards: vec![interned],
-            column_of: vec![(0..n).collect()],
-            term_at: (0..n).map(|id| (0, id)).collect(),
-        })
-    }
-
-    /// The terms, in column order.
-    pub fn terms(&self) -> impl Iterator<Item = &str> + '_ {
-        self.term_at
-            .iter()
-            .map(|&(shard, id)| self.shards[shard as usize].get(id))
-    }
-
-    pub fn len(&self) -> usize {
-        self.term_at.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.term_at.is_empty()
-    }
-
-    pub fn get(&self, term: &str) -> Option<u32> {
-        if self.shards.is_empty() {
-            return None;
-        }
-        let hash = Interner::hash(term);
-        let shard = Interner::shard_of(hash, self.shards.len());
-        let id = self.shards[shard].find_hashed(term, hash)?;
-        let column = self.column_of[shard][id as usize];
-        (column != u32::MAX).then_some(column)
-    }
-}
-
-/// Feature counts, one row per document, columns sorted within each row.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct Counts {
-    /// Row `r` is `columns[indptr[r]..indptr[r + 1]]`.
-    pub indptr: Vec<usize>,
-    pub columns: Vec<u32>,
-    pub counts: Vec<u32>,
-    pub n_columns: usize,
-}
-
-impl Counts {
-    pub fn n_rows(&self) -> usize {
-        self.indptr.len() - 1
-    }
-
-    pub fn nnz(&self) -> usize {
-        self.columns.len()
-    }
-
-    /// The number of rows each column appears in.
-    pub fn document_frequency(&self) -> Vec<u64> {
-        let mut df = vec![0u64; self.n_columns];
-        for &column in &self.columns {
-            df[column as usize] += 1;
-        }
-        df
-    }
-}
-
-/// Where the features of document `i` come from.
-pub trait FeatureSource: Sync {
-    fn n_documents(&self) -> usize;
-    /// Calls `feature` with each feature of document `i`.
-    fn for_each_feature(
-        &self,
-        i: usize,
-        scratch: &mut Scratch,
-        feature: &mut dyn FnMut(&str),
-    ) -> Result<()>;
-}
-
-/// Documents as text, analyzed by an [`Analyzer`].
-pub struct AnalyzedTexts<'a, T: AsRef<str> + Sync> {
-    pub analyzer: &'a Analyzer,
-    pub texts: &'a [T],
-}
-
-impl<T: AsRef<str> + Sync> FeatureSource for AnalyzedTexts<'_, T> {
-    fn n_documents(&self) -> usize {
-        self.texts.len()
-    }
-
-    fn for_each_feature(
-        &self,
-        i: usize,
-        scratch: &mut Scratch,
-        feature: &mut dyn FnMut(&str),
-    ) -> Result<()> {
-        self.analyzer
-            .for_each_feature(self.texts[i].as_ref(), scratch, feature);
-        Ok(())
-    }
-}
-
-/// Documents as their owners store them, decoded and analyzed one at a time by the workers.
-pub struct RawDocuments<'a> {
-    pub analyzer: &'a Analyzer,
-    pub texts: &'a [RawText<'a>],
-    pub errors: DecodeErrors,
-}
-
-impl FeatureSource for RawDocuments<'_> {
-    fn n_documents(&self) -> usize {
-        self.texts.len()
-    }
-
-    fn for_each_feature(
-        &self,
-        i: usize,
-        scratch: &mut Scratch,
-        feature: &mut dyn FnMut(&str),
-    ) -> Result<()> {
-        let text = decode(self.texts[i], self.errors).map_err(|problem| Error::Document {
-            index: Some(i),
-            problem,
-        })?;
-        self.analyzer.for_each_feature(&text, scratch, feature);
-        Ok(())
-    }
-}
-
-/// Documents given as their lists of features already (from a Python analyzer).
-pub struct GivenFeatures<'a> {
-    pub documents: &'a [Vec<String>],
-}
-
-impl FeatureSource for GivenFeatures<'_> {
-    fn n_documents(&self) -> usize {
-        self.documents.len()
-    }
-
-    fn for_each_feature(
-        &self,
-        i: usize,
-        _: &mut Scratch,
-        feature: &mut dyn FnMut(&str),
-    ) -> Result<()> {
-        self.documents[i].iter().for_each(|f| feature(f));
-        Ok(())
-    }
-}
-
-/// Contiguous ranges of documents for the work that needs no shared vocabulary (transform):
-/// enough of them that every thread stays busy.
-fn chunk_ranges(n_documents: usize) -> Vec<std::ops::Range<usize>> {
-    let size = crate::parallel::claim_size(n_documents);
-    (0..n_documents)
-        .step_by(size)
-        .map(|start| start..(start + size).min(n_documents))
-        .collect()
-}
+use crate::features::analyzer::Scratch;
+use crate::features::counts::Counts;
+use crate::features::intern::Interner;
+use crate::features::prune::kept_terms;
+use crate::features::source::FeatureSource;
+use crate::features::vocabulary::{FitOptions, Vocabulary};
+use crate::runtime::cancel::checkpoint;
+use crate::runtime::per_worker::per_worker;
 
 /// Consecutive documents that one worker counted one after another.
 #[derive(Clone, Copy, Debug)]
@@ -354,7 +129,7 @@ struct CountBuffers {
 fn count_all(source: &dyn FeatureSource, base: usize) -> Result<Vec<ChunkCounts>> {
     let n = source.n_documents();
     let workers = rayon::current_num_threads().clamp(1, n.max(1));
-    let chunks = crate::parallel::per_worker(
+    let chunks = per_worker(
         n,
         || {
             (
@@ -406,26 +181,6 @@ fn renumber_into(
     }
 }
 
-/// Joins renumbered chunks into one matrix.
-fn concatenate(parts: Vec<(Vec<usize>, Vec<u32>, Vec<u32>)>, n_columns: usize) -> Counts {
-    let nnz = parts.iter().map(|p| p.1.len()).sum();
-    let rows: usize = parts.iter().map(|p| p.0.len() - 1).sum();
-    let mut counts = Counts {
-        indptr: Vec::with_capacity(rows + 1),
-        columns: Vec::with_capacity(nnz),
-        counts: Vec::with_capacity(nnz),
-        n_columns,
-    };
-    counts.indptr.push(0);
-    for (indptr, columns, values) in parts {
-        let base = counts.columns.len();
-        counts.indptr.extend(indptr[1..].iter().map(|&p| p + base));
-        counts.columns.extend_from_slice(&columns);
-        counts.counts.extend_from_slice(&values);
-    }
-    counts
-}
-
 /// Learns the vocabulary of the documents and counts them with it.
 pub fn fit(source: &dyn FeatureSource, options: FitOptions) -> Result<(Vocabulary, Counts)> {
     let mut fitter = Fitter::default();
@@ -475,7 +230,7 @@ impl Fitter {
             .into_par_iter()
             .map(|s| MergedShard::gather(s, &chunks, &members, options.binary))
             .collect();
-        crate::cancel::checkpoint()?;
+        checkpoint()?;
         // The chunks' own copies of their terms are no longer needed.
         let chunk_terms: Vec<usize> = chunks.iter().map(|chunk| chunk.terms.len()).collect();
         for chunk in &mut chunks {
@@ -491,7 +246,7 @@ impl Fitter {
             .flat_map(|(s, shard)| (0..shard.terms.len() as u32).map(move |id| (s as u32, id)))
             .collect();
         // (The shards' totals already count documents when counts are binary.)
-        let kept = crate::prune::kept_terms(
+        let kept = kept_terms(
             all,
             n_documents,
             options,
@@ -499,7 +254,7 @@ impl Fitter {
             |(s, id)| shards[s as usize].total[id as usize],
             term,
         )?;
-        crate::cancel::checkpoint()?;
+        checkpoint()?;
         let mut column_of: Vec<Vec<u32>> = shards
             .iter()
             .map(|shard| vec![u32::MAX; shard.terms.len()])
@@ -524,20 +279,20 @@ impl Fitter {
             })
             .collect();
         drop(members);
-        crate::cancel::checkpoint()?;
+        checkpoint()?;
         let everything_kept = kept.len() == n_terms;
         let vocabulary = if kept.len() * 2 >= n_terms {
             // Most terms were kept: the merged shards are the vocabulary as they stand.
-            Vocabulary {
-                shards: shards.into_iter().map(|shard| shard.terms).collect(),
+            Vocabulary::from_shards(
+                shards.into_iter().map(|shard| shard.terms).collect(),
                 column_of,
-                term_at: kept,
-            }
+                kept,
+            )
         } else {
             // Keep only the columns' terms.
             Vocabulary::from_terms(kept.iter().map(|&t| term(t)))?
         };
-        crate::cancel::checkpoint()?;
+        checkpoint()?;
 
         // Renumber every run of documents straight into its part of the final arrays, in
         // parallel. The runs of all chunks, in document order, tile the documents.
@@ -570,7 +325,7 @@ impl Fitter {
                 }
             })
             .collect();
-        crate::cancel::checkpoint()?;
+        checkpoint()?;
         let nnz: usize = kept_per_run.iter().sum();
         let mut counts = Counts {
             indptr: vec![0; n_documents + 1],
@@ -647,75 +402,13 @@ impl MergedShard {
     }
 }
 
-/// Counts the documents' features that are in `vocabulary`; others are ignored.
-pub fn transform(source: &dyn FeatureSource, vocabulary: &Vocabulary) -> Result<Counts> {
-    let parts: Vec<_> = chunk_ranges(source.n_documents())
-        .into_par_iter()
-        .map_init(
-            || TransformBuffers {
-                scratch: Scratch::default(),
-                slot: vec![u32::MAX; vocabulary.len()],
-                row: Vec::new(),
-            },
-            |buffers, range| {
-                let TransformBuffers { scratch, slot, row } = buffers;
-                let mut indptr = vec![0];
-                let mut columns = Vec::new();
-                let mut counts = Vec::new();
-                for i in range {
-                    row.clear();
-                    source.for_each_feature(i, scratch, &mut |feature| {
-                        if let Some(column) = vocabulary.get(feature) {
-                            let s = &mut slot[column as usize];
-                            if *s == u32::MAX {
-                                *s = row.len() as u32;
-                                row.push((column, 1));
-                            } else {
-                                row[*s as usize].1 += 1;
-                            }
-                        }
-                    })?;
-                    row.sort_unstable_by_key(|&(column, _)| column);
-                    for &(column, count) in row.iter() {
-                        slot[column as usize] = u32::MAX;
-                        columns.push(column);
-                        counts.push(count);
-                    }
-                    indptr.push(columns.len());
-                }
-                Ok((indptr, columns, counts))
-            },
-        )
-        // Every range runs to its end or its first failure, so that the error is that of
-        // the first failing document whatever the number of threads.
-        .collect::<Vec<Result<_>>>()
-        .into_iter()
-        .collect::<Result<_>>()?;
-    Ok(concatenate(parts, vocabulary.len()))
-}
-
-/// A transform worker's buffers: `slot` is the place in `row` of each column seen in the
-/// document (u32::MAX: not seen), as long as the vocabulary, so made once per worker.
-struct TransformBuffers {
-    scratch: Scratch,
-    slot: Vec<u32>,
-    row: Vec<(u32, u32)>,
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::analyze::AnalyzerKind;
-    use crate::tokenize::{Tokenizer, TokenizerOptions};
-
-    fn analyzer() -> Analyzer {
-        Analyzer::new(
-            Tokenizer::new(TokenizerOptions::default()).unwrap(),
-            AnalyzerKind::Word,
-            (1, 1),
-        )
-        .unwrap()
-    }
+    use crate::features::analyzer::unigram_analyzer as analyzer;
+    use crate::features::source::AnalyzedTexts;
+    use crate::features::transform::transform;
+    use crate::features::vocabulary::DocumentBound;
 
     const DOCS: [&str; 4] = [
         "this is the first document",
@@ -967,7 +660,7 @@ mod tests {
         let outcomes: Vec<_> = [1, 2, 3, 8]
             .iter()
             .map(|&threads| {
-                crate::parallel::run(Some(threads), || {
+                crate::runtime::pools::run(Some(threads), || {
                     let (vocabulary, counts) = fit(&inner(), FitOptions::default()).unwrap();
                     assert_eq!(transform(&inner(), &vocabulary).unwrap(), counts);
                     let terms: Vec<String> = vocabulary.terms().map(str::to_owned).collect();
@@ -992,23 +685,5 @@ mod tests {
             }
         ));
         assert!(outcomes.windows(2).all(|w| w[0] == w[1]));
-    }
-
-    #[test]
-    fn transform_ignores_unknown_features() {
-        let analyzer = analyzer();
-        let vocabulary = Vocabulary::from_terms(["the", "cat"]).unwrap();
-        let texts = ["the cat and the hat", "dog"];
-        let counts = transform(
-            &AnalyzedTexts {
-                analyzer: &analyzer,
-                texts: &texts,
-            },
-            &vocabulary,
-        )
-        .unwrap();
-        assert_eq!(counts.indptr, [0, 2, 2]);
-        assert_eq!(counts.columns, [0, 1]);
-        assert_eq!(counts.counts, [2, 1]);
     }
 }

@@ -6,9 +6,10 @@
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
-use crate::analyze::Scratch;
-use crate::count::FeatureSource;
 use crate::error::Result;
+use crate::features::analyzer::Scratch;
+use crate::features::source::FeatureSource;
+use crate::runtime::per_worker::claim_size;
 
 /// MurmurHash3_x86_32 of `bytes`, as a signed integer (scikit-learn's `murmurhash3_32`).
 pub fn murmurhash3_32(bytes: &[u8], seed: u32) -> i32 {
@@ -61,10 +62,14 @@ pub struct Hashed {
 }
 
 /// Hashes every document's features into `n_features` columns.
-pub fn hash(source: &dyn FeatureSource, n_features: u32, alternate_sign: bool) -> Result<Hashed> {
+pub fn hash_features(
+    source: &dyn FeatureSource,
+    n_features: u32,
+    alternate_sign: bool,
+) -> Result<Hashed> {
     let n = source.n_documents();
     // Small pieces, so that long and short documents even out over the threads.
-    let chunk = crate::parallel::claim_size(n);
+    let chunk = claim_size(n);
     let parts: Vec<Hashed> = (0..n)
         .step_by(chunk)
         .collect::<Vec<_>>()
@@ -133,10 +138,10 @@ mod tests {
         let features = vec![["a", "b", "a", "c", "d", "e", "f", "g"]
             .map(String::from)
             .to_vec()];
-        let source = crate::count::GivenFeatures {
+        let source = crate::features::source::GivenFeatures {
             documents: &features,
         };
-        let hashed = hash(&source, 4, true).unwrap();
+        let hashed = hash_features(&source, 4, true).unwrap();
         assert_eq!(hashed.columns, [1, 2, 3]);
         assert_eq!(hashed.values, [-2.0, 1.0, 3.0]);
     }
@@ -146,10 +151,10 @@ mod tests {
         // HashingVectorizer(n_features=2, norm=None, analyzer=str.split).transform(["a0 a7"]):
         // data [0.] at column [0] (a stored zero; binary=True then makes it 1).
         let features = vec![vec!["a0".to_string(), "a7".to_string()]];
-        let source = crate::count::GivenFeatures {
+        let source = crate::features::source::GivenFeatures {
             documents: &features,
         };
-        let hashed = hash(&source, 2, true).unwrap();
+        let hashed = hash_features(&source, 2, true).unwrap();
         assert_eq!((hashed.columns, hashed.values), (vec![0], vec![0.0]));
     }
 }

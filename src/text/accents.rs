@@ -38,7 +38,7 @@ fn marks_are_spelling(c: char) -> bool {
 }
 
 /// Strips accents from `text` in `mode`, borrowing it when there are none to strip.
-pub fn strip_accents(text: &str, mode: StripAccents) -> Cow<'_, str> {
+pub(crate) fn strip_accents(text: &str, mode: StripAccents) -> Cow<'_, str> {
     if text.is_ascii() {
         return Cow::Borrowed(text);
     }

@@ -15,29 +15,29 @@ use unicode_normalization::{is_nfc_quick, is_nfkc_quick, IsNormalized};
 
 /// UTS#18 `\w`: Alphabetic, Mark, Decimal_Number, Connector_Punctuation, Join_Control. This is the
 /// regex crate's own `\w`, so the hand-written scanner and user patterns agree.
-pub const WORD: u16 = 1;
+pub(crate) const WORD: u16 = 1;
 /// Canonical combining class 0.
-pub const STARTER: u16 = 1 << 1;
+pub(crate) const STARTER: u16 = 1 << 1;
 /// NFC quick-check "Yes": NFC keeps this character as it is.
-pub const NFC_YES: u16 = 1 << 2;
+pub(crate) const NFC_YES: u16 = 1 << 2;
 /// NFC quick-check "Maybe": may compose with the preceding starter.
-pub const NFC_MAYBE: u16 = 1 << 3;
+pub(crate) const NFC_MAYBE: u16 = 1 << 3;
 /// NFKC quick-check "Yes".
-pub const NFKC_YES: u16 = 1 << 4;
+pub(crate) const NFKC_YES: u16 = 1 << 4;
 /// NFKC quick-check "Maybe".
-pub const NFKC_MAYBE: u16 = 1 << 5;
+pub(crate) const NFKC_MAYBE: u16 = 1 << 5;
 /// Lowercasing changes this character.
-pub const HAS_LOWERCASE: u16 = 1 << 6;
+pub(crate) const HAS_LOWERCASE: u16 = 1 << 6;
 /// A decimal digit (Nd) other than ASCII 0-9.
-pub const NON_ASCII_DIGIT: u16 = 1 << 7;
+pub(crate) const NON_ASCII_DIGIT: u16 = 1 << 7;
 /// A character Bengali folding rewrites in any context (joiners, nukta letters, the danda
 /// look-alike); see `bengali.rs`.
-pub const BENGALI_VARIANT: u16 = 1 << 8;
+pub(crate) const BENGALI_VARIANT: u16 = 1 << 8;
 /// The character has a canonical decomposition (it is precomposed).
-pub const DECOMPOSES: u16 = 1 << 9;
+pub(crate) const DECOMPOSES: u16 = 1 << 9;
 /// The second half of a split Bengali ো or ৌ (U+09BE, U+09D7), which folding composes with a
 /// preceding sign E when Unicode normalization is off.
-pub const BENGALI_SPLIT_VOWEL: u16 = 1 << 10;
+pub(crate) const BENGALI_SPLIT_VOWEL: u16 = 1 << 10;
 
 fn compute_entry(c: char) -> u32 {
     let mut flags: u16 = 0;
@@ -65,7 +65,7 @@ fn compute_entry(c: char) -> u32 {
     if !c.is_ascii() && digit_value(c).is_some() {
         flags |= NON_ASCII_DIGIT;
     }
-    if crate::bengali::is_variant(c) {
+    if crate::text::bengali::is_variant(c) {
         flags |= BENGALI_VARIANT;
     }
     if matches!(c, '\u{09BE}' | '\u{09D7}') {
@@ -96,11 +96,11 @@ fn entry(c: char) -> u32 {
 
 /// The table, fetched once by a loop that looks up many characters.
 #[derive(Clone, Copy)]
-pub struct Table(&'static [u32]);
+pub(crate) struct Table(&'static [u32]);
 
 impl Table {
     #[inline]
-    pub fn get() -> Table {
+    pub(crate) fn get() -> Table {
         Table(bmp_table())
     }
 
@@ -114,35 +114,35 @@ impl Table {
     }
 
     #[inline]
-    pub fn flags(self, code: u32) -> u16 {
+    pub(crate) fn flags(self, code: u32) -> u16 {
         self.entry(code) as u16
     }
 
     #[inline]
-    pub fn combining_class(self, code: u32) -> u8 {
+    pub(crate) fn combining_class(self, code: u32) -> u8 {
         (self.entry(code) >> 16) as u8
     }
 }
 
-/// The flags of `c`.
-#[inline]
-pub fn flags(c: char) -> u16 {
+/// The flags of `c` (the passes fetch the [`Table`] once instead; the tests ask one at a time).
+#[cfg(test)]
+fn flags(c: char) -> u16 {
     entry(c) as u16
 }
 
 /// The canonical combining class of `c` (0 for starters).
 #[inline]
-pub fn combining_class(c: char) -> u8 {
+pub(crate) fn combining_class(c: char) -> u8 {
     (entry(c) >> 16) as u8
 }
 
 /// Forces the table to be built now (so that timing the first document does not include it).
-pub fn warm_up() {
+pub(crate) fn warm_up() {
     let _ = bmp_table();
 }
 
-#[inline]
-pub fn is_word(c: char) -> bool {
+#[cfg(test)]
+fn is_word(c: char) -> bool {
     flags(c) & WORD != 0
 }
 
@@ -166,7 +166,7 @@ fn decimal_ranges() -> &'static [(u32, u32)] {
 }
 
 /// The value 0-9 of a decimal digit of any script, or `None`.
-pub fn digit_value(c: char) -> Option<u32> {
+pub(crate) fn digit_value(c: char) -> Option<u32> {
     let code = c as u32;
     if c.is_ascii_digit() {
         return Some(code - '0' as u32);
@@ -181,14 +181,15 @@ pub fn digit_value(c: char) -> Option<u32> {
 
 /// Whether `second` composes with `first` under canonical composition.
 #[inline]
-pub fn composes(first: char, second: char) -> bool {
+pub(crate) fn composes(first: char, second: char) -> bool {
     compose(first, second).is_some()
 }
 
 /// Decodes the scalar value starting at byte `i` of `text`, returning it and its UTF-8 length.
-/// `i` must be a char boundary; the caller has already handled ASCII bytes.
-#[inline]
-pub fn decode_at(text: &str, i: usize) -> (char, usize) {
+/// `i` must be a char boundary; the caller has already handled ASCII bytes. (The passes use
+/// [`decode_code_at`]; this checks it against the standard library.)
+#[cfg(test)]
+fn decode_at(text: &str, i: usize) -> (char, usize) {
     let (code, len) = decode_code_at(text, i);
     // `text` is valid UTF-8 and `i` a boundary, so this is a scalar value; the fallback never runs.
     (
@@ -200,7 +201,7 @@ pub fn decode_at(text: &str, i: usize) -> (char, usize) {
 /// As [`decode_at`], as a code point number (skipping the scalar-value check, which valid
 /// UTF-8 makes redundant, on the hottest loops).
 #[inline]
-pub fn decode_code_at(text: &str, i: usize) -> (u32, usize) {
+pub(crate) fn decode_code_at(text: &str, i: usize) -> (u32, usize) {
     let bytes = text.as_bytes();
     let b0 = bytes[i] as u32;
     let (code, len) = if b0 < 0xE0 {

@@ -3,7 +3,8 @@
 //! without making a string per feature.
 
 use crate::error::{Error, Result};
-use crate::tokenize::{Span, Tokenizer};
+use crate::text::tokenize::Tokenizer;
+use crate::text::word_runs::Span;
 
 /// Which features are cut from the text.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -28,7 +29,7 @@ pub struct Analyzer {
 /// Python's `str.isspace()`, which is what `\s` and `str.split()` use: Unicode White_Space plus
 /// the four information separators U+001C..U+001F.
 #[inline]
-pub fn is_python_space(c: char) -> bool {
+pub(crate) fn is_python_space(c: char) -> bool {
     c.is_whitespace() || ('\u{1C}'..='\u{1F}').contains(&c)
 }
 
@@ -231,10 +232,22 @@ fn char_wb_ngrams(
     }
 }
 
+/// The default word analyzer (unigrams, scikit-learn's defaults), for other modules' tests.
+#[cfg(test)]
+pub(crate) fn unigram_analyzer() -> Analyzer {
+    use crate::text::tokenize::TokenizerOptions;
+    Analyzer::new(
+        Tokenizer::new(TokenizerOptions::default()).unwrap(),
+        AnalyzerKind::Word,
+        (1, 1),
+    )
+    .unwrap()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::tokenize::TokenizerOptions;
+    use crate::text::tokenize::TokenizerOptions;
 
     fn analyzer(kind: AnalyzerKind, range: (usize, usize)) -> Analyzer {
         Analyzer::new(

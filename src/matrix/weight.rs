@@ -4,49 +4,13 @@
 
 use rayon::prelude::*;
 
+use crate::matrix::numeric::{Index, Real};
+
 /// Row normalization.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Norm {
     L1,
     L2,
-}
-
-/// The floating-point types the weights are stored in. Arithmetic is done in f64.
-pub trait Real: Copy + Default + Send + Sync + 'static {
-    fn to_f64(self) -> f64;
-    fn from_f64(value: f64) -> Self;
-    /// `self + a * b`, in this type.
-    fn add_product(self, a: Self, b: Self) -> Self;
-}
-
-impl Real for f64 {
-    #[inline]
-    fn to_f64(self) -> f64 {
-        self
-    }
-    #[inline]
-    fn from_f64(value: f64) -> Self {
-        value
-    }
-    #[inline]
-    fn add_product(self, a: Self, b: Self) -> Self {
-        self + a * b
-    }
-}
-
-impl Real for f32 {
-    #[inline]
-    fn to_f64(self) -> f64 {
-        self as f64
-    }
-    #[inline]
-    fn from_f64(value: f64) -> Self {
-        value as f32
-    }
-    #[inline]
-    fn add_product(self, a: Self, b: Self) -> Self {
-        self + a * b
-    }
 }
 
 /// Inverse document frequencies: `ln((n + s) / (df + s)) + 1` with `s` = 1 when smoothing.
@@ -68,26 +32,9 @@ pub struct Weighting<'a> {
     pub norm: Option<Norm>,
 }
 
-/// The integer types of CSR index arrays (ours, and scipy's int32/int64).
-pub trait Index: Copy + Send + Sync {
-    fn index(self) -> usize;
-}
-
-macro_rules! impl_index {
-    ($($t:ty),*) => {$(
-        impl Index for $t {
-            #[inline]
-            fn index(self) -> usize {
-                self as usize
-            }
-        }
-    )*};
-}
-impl_index!(u32, usize, i32, i64);
-
 /// Applies `weighting` to the rows of the CSR matrix (`indptr`, `indices`, `data`) in place.
 /// The arrays must be a valid CSR matrix (checked: a malformed one is refused, not read past).
-pub fn apply<T: Real, P: Index, I: Index>(
+pub fn weigh<T: Real, P: Index, I: Index>(
     indptr: &[P],
     indices: &[I],
     data: &mut [T],
@@ -175,7 +122,7 @@ mod tests {
         let indptr = [0usize, 2, 2, 3];
         let indices = [0u32, 1, 1];
         let mut data = [3.0f64, 4.0, 2.0];
-        apply(
+        weigh(
             &indptr,
             &indices,
             &mut data,
@@ -188,7 +135,7 @@ mod tests {
         assert_eq!(data, [0.6, 0.8, 1.0]);
         let mut data = [1.0f32, std::f32::consts::E, 5.0];
         let idf = [2.0, 1.0];
-        apply(
+        weigh(
             &indptr,
             &indices,
             &mut data,
@@ -207,12 +154,12 @@ mod tests {
     fn malformed_matrices_are_refused() {
         let mut data = [1.0f64, 2.0];
         let bad_indptr = [0i32, 3];
-        assert!(apply(&bad_indptr, &[0i32, 1], &mut data, Weighting::default()).is_err());
+        assert!(weigh(&bad_indptr, &[0i32, 1], &mut data, Weighting::default()).is_err());
         let idf = [1.0];
         let weighting = Weighting {
             idf: Some(&idf),
             ..Weighting::default()
         };
-        assert!(apply(&[0i64, 2], &[0i64, 1], &mut data, weighting).is_err());
+        assert!(weigh(&[0i64, 2], &[0i64, 1], &mut data, weighting).is_err());
     }
 }

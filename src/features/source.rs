@@ -1,0 +1,113 @@
+//! Where a document's features come from: text analyzed by an [`Analyzer`], documents decoded
+//! from their owners' buffers first, lists of features made elsewhere (a Python analyzer), and a
+//! wrapper that stops between documents once the work is cancelled.
+
+use crate::error::{Error, Result};
+use crate::features::analyzer::{Analyzer, Scratch};
+use crate::runtime::cancel::checkpoint;
+use crate::text::decode::{decode, DecodeErrors, RawText};
+
+/// Where the features of document `i` come from.
+pub trait FeatureSource: Sync {
+    fn n_documents(&self) -> usize;
+    /// Calls `feature` with each feature of document `i`.
+    fn for_each_feature(
+        &self,
+        i: usize,
+        scratch: &mut Scratch,
+        feature: &mut dyn FnMut(&str),
+    ) -> Result<()>;
+}
+
+/// Documents as text, analyzed by an [`Analyzer`].
+pub struct AnalyzedTexts<'a, T: AsRef<str> + Sync> {
+    pub analyzer: &'a Analyzer,
+    pub texts: &'a [T],
+}
+
+impl<T: AsRef<str> + Sync> FeatureSource for AnalyzedTexts<'_, T> {
+    fn n_documents(&self) -> usize {
+        self.texts.len()
+    }
+
+    fn for_each_feature(
+        &self,
+        i: usize,
+        scratch: &mut Scratch,
+        feature: &mut dyn FnMut(&str),
+    ) -> Result<()> {
+        self.analyzer
+            .for_each_feature(self.texts[i].as_ref(), scratch, feature);
+        Ok(())
+    }
+}
+
+/// Documents as their owners store them, decoded and analyzed one at a time by the workers.
+pub struct RawDocuments<'a> {
+    pub analyzer: &'a Analyzer,
+    pub texts: &'a [RawText<'a>],
+    pub errors: DecodeErrors,
+}
+
+impl FeatureSource for RawDocuments<'_> {
+    fn n_documents(&self) -> usize {
+        self.texts.len()
+    }
+
+    fn for_each_feature(
+        &self,
+        i: usize,
+        scratch: &mut Scratch,
+        feature: &mut dyn FnMut(&str),
+    ) -> Result<()> {
+        let text = decode(self.texts[i], self.errors).map_err(|problem| Error::Document {
+            index: Some(i),
+            problem,
+        })?;
+        self.analyzer.for_each_feature(&text, scratch, feature);
+        Ok(())
+    }
+}
+
+/// Documents given as their lists of features already (from a Python analyzer).
+pub struct GivenFeatures<'a> {
+    pub documents: &'a [Vec<String>],
+}
+
+impl FeatureSource for GivenFeatures<'_> {
+    fn n_documents(&self) -> usize {
+        self.documents.len()
+    }
+
+    fn for_each_feature(
+        &self,
+        i: usize,
+        _: &mut Scratch,
+        feature: &mut dyn FnMut(&str),
+    ) -> Result<()> {
+        self.documents[i].iter().for_each(|f| feature(f));
+        Ok(())
+    }
+}
+
+/// A feature source that stops before each document once its work is cancelled: a fit or
+/// transform of many documents ends within one document's time of the request.
+pub struct Cancellable<'a> {
+    pub source: &'a dyn FeatureSource,
+}
+
+impl FeatureSource for Cancellable<'_> {
+    fn n_documents(&self) -> usize {
+        self.source.n_documents()
+    }
+
+    fn for_each_feature(
+        &self,
+        i: usize,
+        scratch: &mut Scratch,
+        feature: &mut dyn FnMut(&str),
+    ) -> Result<()> {
+        checkpoint()?;
+        self.source.for_each_feature(i, scratch, feature)
+    }
+}

@@ -1,0 +1,122 @@
+//! Counting documents with a fixed vocabulary (a fitted one, or one the caller gave): each
+//! contiguous range of documents is counted by whichever thread takes it, and the ranges are
+//! joined in order.
+
+use rayon::prelude::*;
+
+use crate::error::Result;
+use crate::features::analyzer::Scratch;
+use crate::features::counts::Counts;
+use crate::features::source::FeatureSource;
+use crate::features::vocabulary::Vocabulary;
+use crate::runtime::per_worker::claim_size;
+
+/// Contiguous ranges of documents for the work that needs no shared vocabulary (transform):
+/// enough of them that every thread stays busy.
+fn chunk_ranges(n_documents: usize) -> Vec<std::ops::Range<usize>> {
+    let size = claim_size(n_documents);
+    (0..n_documents)
+        .step_by(size)
+        .map(|start| start..(start + size).min(n_documents))
+        .collect()
+}
+
+/// Joins renumbered chunks into one matrix.
+fn concatenate(parts: Vec<(Vec<usize>, Vec<u32>, Vec<u32>)>, n_columns: usize) -> Counts {
+    let nnz = parts.iter().map(|p| p.1.len()).sum();
+    let rows: usize = parts.iter().map(|p| p.0.len() - 1).sum();
+    let mut counts = Counts {
+        indptr: Vec::with_capacity(rows + 1),
+        columns: Vec::with_capacity(nnz),
+        counts: Vec::with_capacity(nnz),
+        n_columns,
+    };
+    counts.indptr.push(0);
+    for (indptr, columns, values) in parts {
+        let base = counts.columns.len();
+        counts.indptr.extend(indptr[1..].iter().map(|&p| p + base));
+        counts.columns.extend_from_slice(&columns);
+        counts.counts.extend_from_slice(&values);
+    }
+    counts
+}
+
+/// Counts the documents' features that are in `vocabulary`; others are ignored.
+pub fn transform(source: &dyn FeatureSource, vocabulary: &Vocabulary) -> Result<Counts> {
+    let parts: Vec<_> = chunk_ranges(source.n_documents())
+        .into_par_iter()
+        .map_init(
+            || TransformBuffers {
+                scratch: Scratch::default(),
+                slot: vec![u32::MAX; vocabulary.len()],
+                row: Vec::new(),
+            },
+            |buffers, range| {
+                let TransformBuffers { scratch, slot, row } = buffers;
+                let mut indptr = vec![0];
+                let mut columns = Vec::new();
+                let mut counts = Vec::new();
+                for i in range {
+                    row.clear();
+                    source.for_each_feature(i, scratch, &mut |feature| {
+                        if let Some(column) = vocabulary.get(feature) {
+                            let s = &mut slot[column as usize];
+                            if *s == u32::MAX {
+                                *s = row.len() as u32;
+                                row.push((column, 1));
+                            } else {
+                                row[*s as usize].1 += 1;
+                            }
+                        }
+                    })?;
+                    row.sort_unstable_by_key(|&(column, _)| column);
+                    for &(column, count) in row.iter() {
+                        slot[column as usize] = u32::MAX;
+                        columns.push(column);
+                        counts.push(count);
+                    }
+                    indptr.push(columns.len());
+                }
+                Ok((indptr, columns, counts))
+            },
+        )
+        // Every range runs to its end or its first failure, so that the error is that of
+        // the first failing document whatever the number of threads.
+        .collect::<Vec<Result<_>>>()
+        .into_iter()
+        .collect::<Result<_>>()?;
+    Ok(concatenate(parts, vocabulary.len()))
+}
+
+/// A transform worker's buffers: `slot` is the place in `row` of each column seen in the
+/// document (u32::MAX: not seen), as long as the vocabulary, so made once per worker.
+struct TransformBuffers {
+    scratch: Scratch,
+    slot: Vec<u32>,
+    row: Vec<(u32, u32)>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::features::analyzer::unigram_analyzer;
+    use crate::features::source::AnalyzedTexts;
+
+    #[test]
+    fn transform_ignores_unknown_features() {
+        let analyzer = unigram_analyzer();
+        let vocabulary = Vocabulary::from_terms(["the", "cat"]).unwrap();
+        let texts = ["the cat and the hat", "dog"];
+        let counts = transform(
+            &AnalyzedTexts {
+                analyzer: &analyzer,
+                texts: &texts,
+            },
+            &vocabulary,
+        )
+        .unwrap();
+        assert_eq!(counts.indptr, [0, 2, 2]);
+        assert_eq!(counts.columns, [0, 1]);
+        assert_eq!(counts.counts, [2, 1]);
+    }
+}
