@@ -52,7 +52,7 @@ pub use runtime::cancel::checkpoint;
 pub use runtime::pools::{run, run_interruptible, thread_count};
 pub use text::accents::StripAccents;
 pub use text::char_maps::lowercase;
-pub use text::decode::{decode, DecodeErrors, RawText};
+pub use text::decode::{decode, decode_document, DecodeErrors, RawText};
 pub use text::normalize::{normalize, NormalizationForm};
 pub use text::preprocess::Preprocessor;
 pub use text::sentences::sentences;

@@ -1,4 +1,4 @@
-# Type stubs for the Rust extension module textsim._core (src/python/mod.rs).
+# Type stubs for the Rust extension module textsim._core (src/python/, registered in mod.rs).
 # Kept by hand; tests/test_stubs.py checks that they name exactly what the module has.
 
 from collections.abc import Callable, Iterable, Sequence
@@ -71,6 +71,7 @@ class AnalyzerCore:
         binary: bool,
         dtype: str,
         tfidf: tuple[npt.NDArray[np.float64] | None, bool, str | None] | None,
+        first_document: int = 0,
     ) -> _Matrix: ...
     def hash(
         self,
@@ -82,12 +83,13 @@ class AnalyzerCore:
         binary: bool,
         norm: str | None,
         dtype: str,
+        first_document: int = 0,
     ) -> _Matrix: ...
 
 @final
 class FitterCore:
     def __new__(cls, analyzer: AnalyzerCore) -> FitterCore: ...
-    def add(self, docs: Any, *, analyzed: bool) -> None: ...
+    def add(self, docs: Any, *, analyzed: bool, first_document: int = 0) -> None: ...
     def finish(
         self,
         *,
@@ -102,7 +104,9 @@ class FitterCore:
 @final
 class StatsCore:
     def __new__(cls) -> StatsCore: ...
-    def update(self, analyzer: AnalyzerCore, docs: Any, *, analyzed: bool) -> None: ...
+    def update(
+        self, analyzer: AnalyzerCore, docs: Any, *, analyzed: bool, first_document: int = 0
+    ) -> None: ...
     def merge(self, other: StatsCore) -> None: ...
     def copy(self) -> StatsCore: ...
     def equals(self, other: StatsCore) -> bool: ...

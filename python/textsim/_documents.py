@@ -9,18 +9,18 @@ here; bytes in an encoding other than UTF-8 are decoded here, as scikit-learn do
 from __future__ import annotations
 
 import codecs
-import contextlib
-import re
-from collections.abc import Iterator
 from typing import Any
 
-from textsim._exceptions import DocumentDecodeError, DocumentError, DocumentTypeError
+from textsim._exceptions import DocumentDecodeError
 
 _NOT_ITERABLE = "Iterable over raw text documents expected, string object received."
 
 
-def as_documents(raw: Any, input: str, encoding: str, decode_error: str) -> Any:
-    """``raw`` as a list of ``str``/``bytes`` documents for the core."""
+def as_documents(
+    raw: Any, input: str, encoding: str, decode_error: str, first_document: int = 0
+) -> Any:
+    """``raw`` as a list of ``str``/``bytes`` documents for the core; ``raw[0]`` is document
+    ``first_document`` of the whole input (errors name documents by their number in it)."""
     if isinstance(raw, (str, bytes)):
         raise ValueError(_NOT_ITERABLE)
     if input == "filename":
@@ -41,7 +41,9 @@ def as_documents(raw: Any, input: str, encoding: str, decode_error: str) -> Any:
         isinstance(d, bytes) for d in docs
     ):
         if codecs.lookup(encoding).name != "utf-8":
-            docs = [_decoded(i, d, encoding, decode_error) for i, d in enumerate(docs)]
+            docs = [
+                _decoded(first_document + i, d, encoding, decode_error) for i, d in enumerate(docs)
+            ]
     return docs
 
 
@@ -59,30 +61,8 @@ def _decoded(index: int, doc: Any, encoding: str, decode_error: str) -> Any:
             "the right encoding="
         )
         raise DocumentDecodeError(
-            message, error.encoding, error.object, error.start, error.end, error.reason
+            message, error.encoding, error.object, error.start, error.end, error.reason, index
         ) from None
-
-
-# "document 4 is not valid ..." (the core's errors) and "... (document 4)" (refused types).
-_DOCUMENT_NUMBER = re.compile(r"(?:(?<=^document )|(?<=\(document ))\d+")
-
-
-@contextlib.contextmanager
-def numbered_from(offset: int) -> Iterator[None]:
-    """Errors about document ``i`` of a batch that starts at document ``offset`` of the whole
-    input name it ``offset + i``."""
-    try:
-        yield
-    except (DocumentError, DocumentTypeError) as error:
-        if offset == 0:
-            raise
-        message = error.message if isinstance(error, DocumentDecodeError) else str(error)
-        renumbered = _DOCUMENT_NUMBER.sub(lambda m: str(int(m.group(0)) + offset), message, count=1)
-        if isinstance(error, DocumentDecodeError):
-            raise DocumentDecodeError(
-                renumbered, error.encoding, error.object, error.start, error.end, error.reason
-            ) from None
-        raise type(error)(renumbered) from None
 
 
 def _is_arrow_strings(raw: Any) -> bool:

@@ -23,8 +23,20 @@ class TextsimError(Exception):
     """Base class of every error textsim raises on purpose."""
 
 
-class DocumentError(TextsimError, ValueError):
-    """A document that cannot be read: NaN, lone surrogates, bytes that do not decode."""
+class _AboutADocument:
+    """An error about one document: ``document`` is its number in the input (counted across
+    batches, from 0), or None when it was given on its own."""
+
+    document: int | None
+
+    def __init__(self, message: str = "", document: int | None = None) -> None:
+        super().__init__(message)
+        self.document = document
+
+
+class DocumentError(_AboutADocument, TextsimError, ValueError):
+    """A document that cannot be read: NaN, lone surrogates, bytes that do not decode.
+    ``document`` is its number in the input (None for a document given on its own)."""
 
 
 class DocumentDecodeError(DocumentError, UnicodeDecodeError):
@@ -32,12 +44,22 @@ class DocumentDecodeError(DocumentError, UnicodeDecodeError):
 
     Also a ``UnicodeDecodeError`` (what scikit-learn raises), whose ``object`` holds the bytes
     that failed to decode and ``start``/``end`` their place in it; the message names the
-    document and the offset in it.
+    document and the offset in it, and ``document`` is the document's number.
     """
 
-    def __init__(self, message: str, encoding: str, data: bytes, start: int, end: int, reason: str):
+    def __init__(
+        self,
+        message: str,
+        encoding: str,
+        data: bytes,
+        start: int,
+        end: int,
+        reason: str,
+        document: int | None = None,
+    ):
         UnicodeDecodeError.__init__(self, encoding, data, start, end, reason)
         self.message = message
+        self.document = document
 
     def __str__(self) -> str:
         return self.message
@@ -45,12 +67,21 @@ class DocumentDecodeError(DocumentError, UnicodeDecodeError):
     def __reduce__(self):  # type: ignore[no-untyped-def]
         return (
             type(self),
-            (self.message, self.encoding, self.object, self.start, self.end, self.reason),
+            (
+                self.message,
+                self.encoding,
+                self.object,
+                self.start,
+                self.end,
+                self.reason,
+                self.document,
+            ),
         )
 
 
-class DocumentTypeError(TextsimError, TypeError):
-    """A document that is not ``str`` or ``bytes`` (``None``, a number, ...)."""
+class DocumentTypeError(_AboutADocument, TextsimError, TypeError):
+    """A document that is not ``str`` or ``bytes`` (``None``, a number, ...); ``document`` is
+    its number in the input."""
 
 
 class TokenPatternError(TextsimError, ValueError):

@@ -91,11 +91,10 @@ class CorpusStats:
         self, vectorizer: Any, docs: Iterable[Any], batch_size: int | None, progress: Any = False
     ) -> None:
         """Adds the documents as ``vectorizer`` (whose settings are these) analyzes them."""
-        from textsim._documents import numbered_from
-
         for offset, batch, analyzed in vectorizer._batches(docs, batch_size, progress, "fit"):
-            with numbered_from(offset):
-                self._core_stats.update(vectorizer._core_for(analyzed), batch, analyzed=analyzed)
+            self._core_stats.update(
+                vectorizer._core_for(analyzed), batch, analyzed=analyzed, first_document=offset
+            )
             del batch
 
     def merge(self, other: CorpusStats) -> CorpusStats:

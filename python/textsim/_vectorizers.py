@@ -22,7 +22,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from textsim import _core, _progress
-from textsim._documents import _is_arrow_strings, as_documents, numbered_from
+from textsim._documents import _is_arrow_strings, as_documents
 from textsim._estimator import TextsimEstimator
 from textsim._exceptions import NotFittedError, ParameterError
 from textsim._stats import CorpusStats, analysis_settings
@@ -284,15 +284,18 @@ class _VectorizerMixin(TextsimEstimator):
 
     # -- documents ---------------------------------------------------------------------------
 
-    def _corpus(self, raw_documents: Any) -> tuple[Any, bool]:
-        """The documents for the core: raw (analyzed in Rust) or lists of features."""
+    def _corpus(self, raw_documents: Any, first_document: int = 0) -> tuple[Any, bool]:
+        """The documents for the core: raw (analyzed in Rust) or lists of features; the first
+        is document ``first_document`` of the whole input."""
         if isinstance(raw_documents, str):
             raise ValueError(_NOT_ITERABLE)
         self._check_stop_words_consistency()
         if self._uses_python():
             analyze = self.build_analyzer()
             return [list(analyze(doc)) for doc in raw_documents], True
-        docs = as_documents(raw_documents, self.input, self.encoding, self.decode_error)
+        docs = as_documents(
+            raw_documents, self.input, self.encoding, self.decode_error, first_document
+        )
         return docs, False
 
     def _batches(
@@ -331,17 +334,13 @@ class _VectorizerMixin(TextsimEstimator):
             size = _BATCH if batch_size is None else int(batch_size)
             if sliceable:
                 for start in range(0, len(raw_documents), size):
-                    with numbered_from(start):
-                        corpus = self._corpus(raw_documents[start : start + size])
-                    yield (start, *corpus)
+                    yield (start, *self._corpus(raw_documents[start : start + size], start))
                     bar.update(min(size, len(raw_documents) - start))
                 return
             iterator = iter(raw_documents)
             offset = 0
             while batch := list(itertools.islice(iterator, size)):
-                with numbered_from(offset):
-                    corpus = self._corpus(batch)
-                yield (offset, *corpus)
+                yield (offset, *self._corpus(batch, offset))
                 offset += len(batch)
                 bar.update(len(batch))
 
@@ -662,8 +661,7 @@ class CountVectorizer(_VectorizerMixin):
         for offset, docs, analyzed in self._batches(raw_documents, batch_size, progress, "fit"):
             if fitter is None:
                 fitter = _core.FitterCore(self._core_for(analyzed))
-            with numbered_from(offset):
-                fitter.add(docs, analyzed=analyzed)
+            fitter.add(docs, analyzed=analyzed, first_document=offset)
             del docs
         if fitter is None:
             fitter = _core.FitterCore(self._core_for(False))
@@ -706,11 +704,10 @@ class CountVectorizer(_VectorizerMixin):
         for offset, docs, analyzed in self._batches(
             raw_documents, batch_size, progress, "transform"
         ):
-            with numbered_from(offset):
-                parts = self._core_for(analyzed).transform(
-                    docs, analyzed=analyzed, vocabulary=vocabulary, binary=bool(self.binary),
-                    dtype=self._core_dtype(dtype), tfidf=tfidf,
-                )
+            parts = self._core_for(analyzed).transform(
+                docs, analyzed=analyzed, vocabulary=vocabulary, binary=bool(self.binary),
+                dtype=self._core_dtype(dtype), tfidf=tfidf, first_document=offset,
+            )
             matrices.append(_csr(parts, dtype))
         return _stack(matrices, len(vocabulary), dtype)
 
@@ -1046,12 +1043,12 @@ class HashingVectorizer(_VectorizerMixin):
         dtype = np.dtype(self.dtype)
         matrices = []
         for offset, docs, analyzed in self._batches(X, batch_size, progress, "transform"):
-            with numbered_from(offset):
-                parts = self._core_for(analyzed).hash(
-                    docs, analyzed=analyzed, n_features=int(self.n_features),
-                    alternate_sign=bool(self.alternate_sign), binary=bool(self.binary),
-                    norm=self.norm, dtype="float32" if dtype == np.float32 else "float64",
-                )
+            parts = self._core_for(analyzed).hash(
+                docs, analyzed=analyzed, n_features=int(self.n_features),
+                alternate_sign=bool(self.alternate_sign), binary=bool(self.binary),
+                norm=self.norm, dtype="float32" if dtype == np.float32 else "float64",
+                first_document=offset,
+            )
             matrices.append(_csr(parts, dtype))
         return _stack(matrices, int(self.n_features), dtype)
 

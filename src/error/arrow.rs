@@ -31,7 +31,7 @@ impl ArrowError {
     }
 
     /// The document the error is about, when it is about one.
-    pub fn index(&self) -> Option<usize> {
+    pub fn document(&self) -> Option<usize> {
         match self {
             ArrowError::Null { index } | ArrowError::InvalidUtf8 { index, .. } => Some(*index),
             _ => None,

@@ -24,6 +24,9 @@ pub enum Error {
     TooManyCaptureGroups { pattern: String },
     /// An option with a value outside its domain.
     Parameter { name: &'static str, message: String },
+    /// CSR buffers that do not describe a matrix (or not one the call can read), named X as
+    /// scikit-learn names its input.
+    MalformedMatrix(String),
     /// Fitting found no feature at all (scikit-learn's message).
     EmptyVocabulary,
     /// Pruning by document frequency left no feature (scikit-learn's message).
@@ -32,24 +35,39 @@ pub enum Error {
     Cancelled,
     /// A result too big for the memory there is (Python's MemoryError).
     OutOfMemory { what: &'static str, bytes: usize },
+    /// An Arrow input that cannot be read as documents.
+    Arrow(ArrowError),
 }
 
 impl Error {
-    /// The same error, attributed to document `index` of a collection.
-    pub fn at_document(self, index: usize) -> Error {
+    /// The number of the document the error is about (counted in the whole input, across
+    /// batches), when it is about one.
+    pub fn document(&self) -> Option<usize> {
         match self {
-            Error::Document { problem, .. } => Error::Document {
-                index: Some(index),
-                problem,
-            },
-            other => other,
+            Error::Document { index, .. } => *index,
+            Error::Arrow(error) => error.document(),
+            _ => None,
         }
+    }
+}
+
+impl From<ArrowError> for Error {
+    fn from(error: ArrowError) -> Self {
+        Error::Arrow(error)
     }
 }
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
+            // Documents that are not text at all: scikit-learn's message, then which one.
+            Error::Document {
+                index,
+                problem: problem @ (DocumentProblem::NotANumber | DocumentProblem::NotText { .. }),
+            } => match index {
+                Some(index) => write!(f, "{problem} (document {index})"),
+                None => write!(f, "{problem}"),
+            },
             Error::Document {
                 index: Some(index),
                 problem,
@@ -87,6 +105,7 @@ impl fmt::Display for Error {
                 f,
                 "After pruning, no terms remain. Try a lower min_df or a higher max_df."
             ),
+            Error::MalformedMatrix(message) => write!(f, "X: {message}"),
             Error::Cancelled => write!(f, "interrupted"),
             Error::OutOfMemory { what, bytes } => write!(
                 f,
@@ -94,6 +113,7 @@ impl fmt::Display for Error {
                  higher min_score, a smaller k) or work in blocks of rows",
                 *bytes as f64 / 1e9
             ),
+            Error::Arrow(error) => write!(f, "{error}"),
         }
     }
 }

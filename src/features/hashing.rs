@@ -6,7 +6,7 @@
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::features::analyzer::Scratch;
 use crate::features::source::FeatureSource;
 use crate::runtime::per_worker::claim_size;
@@ -67,6 +67,13 @@ pub fn hash_features(
     n_features: u32,
     alternate_sign: bool,
 ) -> Result<Hashed> {
+    if n_features == 0 {
+        // The column is a remainder of division by it.
+        return Err(Error::Parameter {
+            name: "n_features",
+            message: "must be at least 1".into(),
+        });
+    }
     let n = source.n_documents();
     // Small pieces, so that long and short documents even out over the threads.
     let chunk = claim_size(n);

@@ -2,10 +2,10 @@
 //! from their owners' buffers first, lists of features made elsewhere (a Python analyzer), and a
 //! wrapper that stops between documents once the work is cancelled.
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::features::analyzer::{Analyzer, Scratch};
 use crate::runtime::cancel::checkpoint;
-use crate::text::decode::{decode, DecodeErrors, RawText};
+use crate::text::decode::{decode_document, DecodeErrors, RawText};
 
 /// Where the features of document `i` come from.
 pub trait FeatureSource: Sync {
@@ -47,6 +47,9 @@ pub struct RawDocuments<'a> {
     pub analyzer: &'a Analyzer,
     pub texts: &'a [RawText<'a>],
     pub errors: DecodeErrors,
+    /// The number of `texts[0]` in the whole input (a batch's place in it): errors name
+    /// documents by their number in the whole input.
+    pub first_document: usize,
 }
 
 impl FeatureSource for RawDocuments<'_> {
@@ -60,10 +63,7 @@ impl FeatureSource for RawDocuments<'_> {
         scratch: &mut Scratch,
         feature: &mut dyn FnMut(&str),
     ) -> Result<()> {
-        let text = decode(self.texts[i], self.errors).map_err(|problem| Error::Document {
-            index: Some(i),
-            problem,
-        })?;
+        let text = decode_document(self.texts[i], self.errors, Some(self.first_document + i))?;
         self.analyzer.for_each_feature(&text, scratch, feature);
         Ok(())
     }

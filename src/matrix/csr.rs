@@ -19,39 +19,43 @@ pub struct CsrView<'a, T, I> {
 impl<T: Real, I: Index> CsrView<'_, T, I> {
     /// Checks that the buffers describe a CSR matrix of this shape, so that reading it cannot
     /// go out of bounds.
-    pub fn validate(&self) -> Result<(), String> {
+    pub fn validate(&self) -> Result<(), Error> {
         if self.indptr.len() != self.n_rows + 1 {
-            return Err(format!(
+            return Err(Error::MalformedMatrix(format!(
                 "indptr has {} entries for {} rows",
                 self.indptr.len(),
                 self.n_rows
-            ));
+            )));
         }
         if self.indices.len() != self.data.len() {
-            return Err("indices and data differ in length".into());
+            return Err(Error::MalformedMatrix(
+                "indices and data differ in length".into(),
+            ));
         }
         let mut previous = 0;
         for &p in self.indptr {
             let p = p.index();
             if p < previous || p > self.data.len() {
-                return Err("indptr decreases or runs past the data".into());
+                return Err(Error::MalformedMatrix(
+                    "indptr decreases or runs past the data".into(),
+                ));
             }
             previous = p;
         }
         if self.indices.iter().any(|c| c.index() >= self.n_columns) {
-            return Err(format!(
+            return Err(Error::MalformedMatrix(format!(
                 "a column index is out of range for {} columns",
                 self.n_columns
-            ));
+            )));
         }
         // The triangle kernels meet each pair of rows once per shared column, which needs each
         // row's columns sorted and distinct (scipy's canonical format).
         for r in 0..self.n_rows {
             let (columns, _) = self.row(r);
             if columns.windows(2).any(|w| w[0].index() >= w[1].index()) {
-                return Err(format!(
+                return Err(Error::MalformedMatrix(format!(
                     "row {r} has unsorted or repeated column indices (use sum_duplicates())"
-                ));
+                )));
             }
         }
         Ok(())
@@ -119,7 +123,7 @@ mod tests {
                 indices: &indices,
                 data: &data,
             };
-            assert!(view.validate().unwrap_err().contains("row 0"));
+            assert!(view.validate().unwrap_err().to_string().contains("row 0"));
         }
     }
 }

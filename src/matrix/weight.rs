@@ -4,6 +4,7 @@
 
 use rayon::prelude::*;
 
+use crate::error::Error;
 use crate::matrix::numeric::{Index, Real};
 
 /// Row normalization.
@@ -39,17 +40,19 @@ pub fn weigh<T: Real, P: Index, I: Index>(
     indices: &[I],
     data: &mut [T],
     weighting: Weighting<'_>,
-) -> Result<(), String> {
+) -> Result<(), Error> {
     let n_rows = indptr.len().saturating_sub(1);
     if indices.len() != data.len() || indptr.last().map_or(0, |p| p.index()) != data.len() {
-        return Err("indptr, indices and data do not describe the same matrix".into());
+        return Err(Error::MalformedMatrix(
+            "indptr, indices and data do not describe the same matrix".into(),
+        ));
     }
     if let Some(idf) = weighting.idf {
         if indices.iter().any(|c| c.index() >= idf.len()) {
-            return Err(format!(
+            return Err(Error::MalformedMatrix(format!(
                 "a column index is out of range for {} idf values",
                 idf.len()
-            ));
+            )));
         }
     }
     // Split `data` into rows, so that each row is weighted on its own by whichever thread.
@@ -58,7 +61,9 @@ pub fn weigh<T: Real, P: Index, I: Index>(
     for r in 0..n_rows {
         let (start, end) = (indptr[r].index(), indptr[r + 1].index());
         if end < start || end - start > rest.len() {
-            return Err(format!("indptr decreases or overruns at row {r}"));
+            return Err(Error::MalformedMatrix(format!(
+                "indptr decreases or overruns at row {r}"
+            )));
         }
         let (row, tail) = rest.split_at_mut(end - start);
         rows.push((&indices[start..end], row));

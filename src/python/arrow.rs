@@ -10,7 +10,7 @@ use pyo3::types::{PyCapsule, PyTuple, PyType};
 
 use crate::arrow::column::ImportedStrings;
 use crate::arrow::ffi::{ArrowArray, ArrowArrayStream, ArrowSchema};
-use crate::error::ArrowError;
+use crate::error::Error;
 
 /// The documents of `obj` if it exports Arrow data, `None` if it does not (no
 /// `__arrow_c_stream__` nor `__arrow_c_array__`), an error if it exports something other than one
@@ -65,7 +65,7 @@ pub(crate) fn arrow_strings(obj: &Bound<'_, PyAny>) -> PyResult<Option<ImportedS
     } else {
         return Ok(None);
     };
-    imported.map(Some).map_err(|error| arrow_error(py, &error))
+    Ok(Some(imported.map_err(Error::Arrow)?))
 }
 
 fn as_capsule<'a, 'py>(
@@ -81,24 +81,4 @@ fn as_capsule<'a, 'py>(
                 .map_or_else(|_| "an object".to_owned(), |n| n.to_string())
         ))
     })
-}
-
-/// The Python exception for an Arrow error: `DocumentTypeError` for a null document or a column
-/// that is not of strings, `DocumentError` for the rest (invalid UTF-8, malformed data, a failed
-/// stream). Use it for [`ImportedStrings::texts`]'s errors too.
-pub(crate) fn arrow_error(py: Python<'_>, error: &ArrowError) -> PyErr {
-    let class = match error {
-        ArrowError::Null { .. } | ArrowError::UnsupportedType { .. } => "DocumentTypeError",
-        ArrowError::InvalidUtf8 { .. } | ArrowError::Malformed(_) | ArrowError::Stream { .. } => {
-            "DocumentError"
-        }
-    };
-    match py
-        .import("textsim._exceptions")
-        .and_then(|module| module.getattr(class))
-        .and_then(|class| Ok(class.cast_into::<PyType>()?))
-    {
-        Ok(class) => PyErr::from_type(class, error.to_string()),
-        Err(import_error) => import_error,
-    }
 }

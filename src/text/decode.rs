@@ -3,7 +3,7 @@
 
 use std::borrow::Cow;
 
-use crate::error::DocumentProblem;
+use crate::error::{DocumentProblem, Error};
 
 /// A document's text as its owner stores it, borrowed.
 #[derive(Clone, Copy, Debug)]
@@ -54,6 +54,16 @@ pub fn decode(raw: RawText<'_>, errors: DecodeErrors) -> Result<Cow<'_, str>, Do
         }
         RawText::Utf8Bytes(bytes) => decode_utf8(bytes, errors),
     }
+}
+
+/// [`decode`] of document `index` of the input (`None`: a document on its own), whose problem
+/// becomes the error that names it.
+pub fn decode_document(
+    raw: RawText<'_>,
+    errors: DecodeErrors,
+    index: Option<usize>,
+) -> Result<Cow<'_, str>, Error> {
+    decode(raw, errors).map_err(|problem| Error::Document { index, problem })
 }
 
 /// CPython's two-byte form to UTF-8. Every unit is a whole code point below U+10000, so a

@@ -1,0 +1,161 @@
+//! CSR matrices in and out: scipy's buffers borrowed as core views (checked before they are
+//! read), and core results handed to numpy without a copy.
+
+use numpy::PyArray1;
+use pyo3::prelude::*;
+use pyo3::types::PyTuple;
+
+use crate::features::counts::Counts;
+use crate::matrix::numeric::{Index, Real};
+use crate::matrix::weight::{self, Weighting};
+use crate::python::detach::detached;
+use crate::python::options::ValueType;
+
+/// `(data, indices, indptr, (n_rows, n_columns))` of a scipy CSR matrix, as Python passes it.
+pub(crate) type CsrArgs<'py> = (
+    Bound<'py, PyAny>,
+    Bound<'py, PyAny>,
+    Bound<'py, PyAny>,
+    (usize, usize),
+);
+
+/// Runs `$body` with `$x` and `$y` (two [`CsrArgs`]) as `CsrView`s of the right element and
+/// index types, checked (Python gives both matrices the same ones: float32 or float64 data,
+/// int32 or int64 indices).
+macro_rules! with_csr_views {
+    ($x:expr, $y:expr, |$xv:ident, $yv:ident| $body:expr) => {{
+        use numpy::{PyArray1, PyArrayMethods};
+        use $crate::matrix::csr::CsrView;
+        let float64 = $x.0.cast::<PyArray1<f64>>().is_ok();
+        let index64 = $x.1.cast::<PyArray1<i64>>().is_ok();
+        macro_rules! run {
+            ($t:ty, $i:ty) => {{
+                let xd = $x.0.cast::<PyArray1<$t>>()?.readonly();
+                let xi = $x.1.cast::<PyArray1<$i>>()?.readonly();
+                let xp = $x.2.cast::<PyArray1<$i>>()?.readonly();
+                let $xv = CsrView {
+                    n_rows: $x.3 .0,
+                    n_columns: $x.3 .1,
+                    indptr: xp.as_slice()?,
+                    indices: xi.as_slice()?,
+                    data: xd.as_slice()?,
+                };
+                let yd = $y.0.cast::<PyArray1<$t>>()?.readonly();
+                let yi = $y.1.cast::<PyArray1<$i>>()?.readonly();
+                let yp = $y.2.cast::<PyArray1<$i>>()?.readonly();
+                let $yv = CsrView {
+                    n_rows: $y.3 .0,
+                    n_columns: $y.3 .1,
+                    indptr: yp.as_slice()?,
+                    indices: yi.as_slice()?,
+                    data: yd.as_slice()?,
+                };
+                $xv.validate()?;
+                $yv.validate()?;
+                $body
+            }};
+        }
+        match (float64, index64) {
+            (true, false) => run!(f64, i32),
+            (true, true) => run!(f64, i64),
+            (false, false) => run!(f32, i32),
+            (false, true) => run!(f32, i64),
+        }
+    }};
+}
+pub(crate) use with_csr_views;
+
+/// A CSR matrix for scipy: `(data, indices, indptr, shape)`, numpy arrays that take over the
+/// buffers made here (no copy). Indices are int32 unless the matrix needs int64.
+pub(crate) fn csr_for_python<'py>(
+    py: Python<'py>,
+    indptr: Vec<usize>,
+    columns: Vec<u32>,
+    data: Bound<'py, PyAny>,
+    n_columns: usize,
+) -> PyResult<Bound<'py, PyTuple>> {
+    let n_rows = indptr.len() - 1;
+    let small = columns.len() <= i32::MAX as usize && n_columns <= i32::MAX as usize;
+    let (indices, indptr): (Bound<'py, PyAny>, Bound<'py, PyAny>) = if small {
+        (
+            PyArray1::from_vec(py, columns.into_iter().map(|c| c as i32).collect()).into_any(),
+            PyArray1::from_vec(py, indptr.into_iter().map(|p| p as i32).collect()).into_any(),
+        )
+    } else {
+        (
+            PyArray1::from_vec(py, columns.into_iter().map(|c| c as i64).collect()).into_any(),
+            PyArray1::from_vec(py, indptr.into_iter().map(|p| p as i64).collect()).into_any(),
+        )
+    };
+    PyTuple::new(
+        py,
+        [
+            data,
+            indices,
+            indptr,
+            (n_rows, n_columns).into_pyobject(py)?.into_any(),
+        ],
+    )
+}
+
+/// [`weight::weigh`] on the thread pool for `n_jobs`, without the lock.
+pub(crate) fn weigh<T: Real, P: Index, I: Index>(
+    py: Python<'_>,
+    n_jobs: Option<usize>,
+    indptr: &[P],
+    indices: &[I],
+    data: &mut [T],
+    weighting: Weighting<'_>,
+) -> PyResult<()> {
+    detached(py, n_jobs, || {
+        weight::weigh(indptr, indices, data, weighting)
+    })
+}
+
+/// Counts as values of `value_type`, weighted by `weighting` when they are floating point.
+pub(crate) fn weighted_values<'py>(
+    py: Python<'py>,
+    n_jobs: Option<usize>,
+    counts: &Counts,
+    value_type: ValueType,
+    weighting: Weighting<'_>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let binary = weighting.binary;
+    let as_int = |n: u32| if binary { 1 } else { n };
+    Ok(match value_type {
+        ValueType::I32 => PyArray1::from_vec(
+            py,
+            counts.counts.iter().map(|&n| as_int(n) as i32).collect(),
+        )
+        .into_any(),
+        ValueType::I64 => PyArray1::from_vec(
+            py,
+            counts.counts.iter().map(|&n| as_int(n) as i64).collect(),
+        )
+        .into_any(),
+        ValueType::F32 => {
+            let mut data: Vec<f32> = counts.counts.iter().map(|&n| n as f32).collect();
+            weigh(
+                py,
+                n_jobs,
+                &counts.indptr,
+                &counts.columns,
+                &mut data,
+                weighting,
+            )?;
+            PyArray1::from_vec(py, data).into_any()
+        }
+        ValueType::F64 => {
+            let mut data: Vec<f64> = counts.counts.iter().map(|&n| n as f64).collect();
+            weigh(
+                py,
+                n_jobs,
+                &counts.indptr,
+                &counts.columns,
+                &mut data,
+                weighting,
+            )?;
+            PyArray1::from_vec(py, data).into_any()
+        }
+    })
+}
