@@ -282,3 +282,10 @@ def test_each_warning_once():
         assert [str(w.message) for w in caught] == [
             "The parameter 'token_pattern' will not be used since 'tokenizer' is not None'"
         ]
+
+
+def test_statistics_without_a_vectorizer_are_for_every_vectorizers_default_analysis():
+    defaults = CorpusStats().settings
+    for cls in (CountVectorizer, TfidfVectorizer, textsim.HashingVectorizer):
+        vectorizer = cls()
+        assert {name: getattr(vectorizer, name) for name in defaults} == defaults, cls.__name__

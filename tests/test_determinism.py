@@ -7,7 +7,7 @@ import pytest
 import scipy.sparse as sp
 
 import textsim
-import textsim._vectorizers as vectorizers
+import textsim._analysis as analysis
 
 WORDS = [f"t{i}" for i in range(300)] + ["বাংলা", "ভাষা", "Ελλάδα", "日本", "ok"]
 
@@ -64,7 +64,7 @@ def test_tfidf_is_bit_identical_for_any_thread_count(params):
 def test_fitting_in_batches_is_bit_identical_to_one_go(monkeypatch, batch):
     whole = textsim.TfidfVectorizer(ngram_range=(1, 2))
     expected = fingerprint(whole.fit_transform(DOCS))
-    monkeypatch.setattr(vectorizers, "_BATCH", batch)
+    monkeypatch.setattr(analysis, "_BATCH", batch)
     batched = textsim.TfidfVectorizer(ngram_range=(1, 2))
     # A generator is read in batches of _BATCH documents.
     assert fingerprint(batched.fit_transform(d for d in DOCS)) == expected

@@ -1,12 +1,15 @@
 """The architecture, checked: the Rust core's folders are layers that only use the layers below
-them, and no module (Rust file) takes part in an import cycle.
+them, the Python package's modules are layers too, only the modules that wrap the extension
+import it, and no module (Rust file or Python module) takes part in an import cycle.
 
-The checks read the sources (``src/``), so they run wherever the tests run, with or without a
-Rust toolchain. A failure names the file, the import and the rule it breaks.
+The checks read the sources (``src/`` and ``python/textsim/``), so they run wherever the tests
+run, with or without a Rust toolchain. A failure names the file, the import and the rule it
+breaks.
 """
 
 from __future__ import annotations
 
+import ast
 import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -15,6 +18,59 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 RUST_SOURCES = ROOT / "src"
+PYTHON_PACKAGE = ROOT / "python" / "textsim"
+
+# The package's modules in layers, top first. A module imports only modules of its own layer
+# and the layers below (imports inside functions count too). Every module must be listed.
+PYTHON_LAYERS: list[set[str]] = [
+    # the command line, Dask
+    {"__main__", "_cli", "dask"},
+    # the public names (textsim/__init__.py)
+    {""},
+    # SimilarityIndex, the heatmap
+    {"_index", "plot"},
+    # saving and loading estimators
+    {"_persist"},
+    # the estimators and the similarity functions
+    {
+        "_tfidf_vectorizer",
+        "_count_vectorizer",
+        "_hashing_vectorizer",
+        "_vectorizer",
+        "_tfidf_transformer",
+        "_similarity",
+    },
+    # the analysis the vectorizers and CorpusStats share, the tokenizer
+    {"_stats", "_analysis", "_tokenizer"},
+    # the estimator contract and the model file
+    {"_estimator", "_model_file"},
+    # parameter checks, documents, matrices, files, progress, displays, the command's helpers
+    {
+        "_params",
+        "_documents",
+        "_csr",
+        "_archive",
+        "_progress",
+        "_display",
+        "_tables",
+        "_readers",
+        "_output",
+        "_version",
+        "datasets",
+    },
+    # the exceptions, the extension
+    {"_exceptions", "_core"},
+]
+# The modules that wrap the extension; everything else goes through them.
+CORE_WRAPPERS = {
+    "_tokenizer",
+    "_analysis",
+    "_stats",
+    "_count_vectorizer",
+    "_tfidf_transformer",
+    "_similarity",
+    "_version",
+}
 
 # Each folder of src/ is a layer, and may use only the layers named here (its `mod.rs` says so
 # in a "May use:" line, which must agree). Every folder must be listed.
@@ -239,6 +295,134 @@ def test_the_checks_see_the_imports(tmp_path, monkeypatch):
     monkeypatch.setattr(f"{__name__}.RUST_SOURCES", source)
     imports = rust_imports()[("text", "a")]
     assert set(imports) == {("error",), ("features",), ("matrix",), ("runtime",)}
+
+
+# -- the Python package ------------------------------------------------------------------------
+
+
+def _python_modules(package: Path) -> dict[str, Path]:
+    """Module name (relative to the package: "" for it, "_cli", "datasets") -> its source; the
+    extension is known by its stub."""
+    modules = {}
+    for path in sorted(package.rglob("*.py")):
+        parts = path.relative_to(package).with_suffix("").parts
+        parts = parts[:-1] if parts[-1] == "__init__" else parts
+        modules[".".join(parts)] = path
+    for stub in package.rglob("*.pyi"):
+        name = ".".join(stub.relative_to(package).with_suffix("").parts)
+        modules.setdefault(name, stub)
+    return modules
+
+
+def python_imports(package: Path = PYTHON_PACKAGE) -> dict[str, dict[str, int]]:
+    """module -> {module of the package it imports: the line}, every import statement counted
+    (in functions too)."""
+    modules = _python_modules(package)
+    root = package.name
+
+    def within(name: str) -> str | None:
+        """The package module ``name`` (dotted, absolute) is, or lies in."""
+        if name != root and not name.startswith(root + "."):
+            return None
+        relative = name[len(root) + 1 :]
+        while relative not in modules:
+            relative = relative.rpartition(".")[0]
+        return relative
+
+    graph: dict[str, dict[str, int]] = {}
+    for module, path in modules.items():
+        edges = graph.setdefault(module, {})
+        if path.suffix != ".py":
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        is_package = path.name == "__init__.py"
+        for node in ast.walk(tree):
+            targets: list[str] = []
+            if isinstance(node, ast.Import):
+                targets = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                base = node.module or ""
+                if node.level:
+                    anchor = (root + "." + module).rstrip(".").split(".")
+                    keep = len(anchor) - node.level + (1 if is_package else 0)
+                    base = ".".join(anchor[:keep] + ([base] if base else []))
+                # `from textsim import _core` imports the module textsim._core.
+                targets = [f"{base}.{alias.name}" for alias in node.names] or [base]
+            for target in targets:
+                found = within(target)
+                if found is not None and found != module:
+                    edges.setdefault(found, node.lineno)
+    return graph
+
+
+def _display_name(module: str) -> str:
+    return f"textsim.{module}" if module else "textsim"
+
+
+def _layer_of(module: str) -> int:
+    for rank, layer in enumerate(PYTHON_LAYERS):
+        if module in layer:
+            return rank
+    raise KeyError(module)
+
+
+def test_every_python_module_is_in_a_layer():
+    modules = set(_python_modules(PYTHON_PACKAGE))
+    listed = set().union(*PYTHON_LAYERS)
+    assert modules - listed == set(), (
+        f"{sorted(_display_name(m) for m in modules - listed)}: put each new module in a layer "
+        "of PYTHON_LAYERS (the layer of the modules it imports, or one above)"
+    )
+    assert listed - modules == set(), f"no such modules: {sorted(listed - modules)}"
+
+
+def test_python_modules_import_only_their_layer_and_below():
+    problems = []
+    for module, imports in python_imports().items():
+        for target, line in imports.items():
+            if _layer_of(target) < _layer_of(module):
+                problems.append(
+                    f"{_display_name(module)} (line {line}) imports {_display_name(target)}, "
+                    "which is in a higher layer"
+                )
+    assert not problems, "\n".join(problems)
+
+
+def test_only_the_wrapping_modules_import_the_extension():
+    users = {m for m, imports in python_imports().items() if "_core" in imports}
+    assert users <= CORE_WRAPPERS, (
+        f"{sorted(_display_name(m) for m in users - CORE_WRAPPERS)} import textsim._core: go "
+        "through the module that wraps the core call instead"
+    )
+
+
+def test_no_python_module_takes_part_in_an_import_cycle():
+    graph = {
+        _display_name(module): [_display_name(t) for t in imports]
+        for module, imports in python_imports().items()
+    }
+    cycle = find_cycle(graph)
+    assert cycle is None, "import cycle: " + " -> ".join(cycle or [])
+
+
+def test_the_python_checks_see_every_kind_of_import(tmp_path):
+    package = tmp_path / "textsim"
+    (package / "sub").mkdir(parents=True)
+    (package / "__init__.py").write_text("from textsim._low import thing\n")
+    (package / "_low.py").write_text(
+        "def f():\n    from textsim import _high\n    import textsim.sub.leaf as leaf\n"
+    )
+    (package / "_high.py").write_text("from . import _low\nfrom .sub import leaf\nimport numpy\n")
+    (package / "sub" / "__init__.py").write_text("from .. import _low\n")
+    (package / "sub" / "leaf.py").write_text("from textsim import __version__\n")
+    (package / "_core.pyi").write_text("")
+    imports = python_imports(package)
+    assert imports[""] == {"_low": 1}
+    assert set(imports["_low"]) == {"_high", "sub.leaf"}
+    assert set(imports["_high"]) == {"_low", "sub.leaf"}
+    assert set(imports["sub"]) == {"_low"}
+    assert set(imports["sub.leaf"]) == {""}
+    assert imports["_core"] == {}
 
 
 if __name__ == "__main__":  # pragma: no cover

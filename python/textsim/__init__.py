@@ -9,7 +9,7 @@ and virama); textsim keeps them whole, and is scikit-learn's tokenizer everywher
 """
 
 from textsim import datasets, plot
-from textsim._core import __version__
+from textsim._count_vectorizer import CountVectorizer
 from textsim._exceptions import (
     DocumentDecodeError,
     DocumentError,
@@ -20,34 +20,23 @@ from textsim._exceptions import (
     TokenPatternError,
     VocabularyError,
 )
-from textsim._index import SimilarityIndex, explain
-from textsim._stats import CorpusStats
+from textsim._hashing_vectorizer import HashingVectorizer
+from textsim._index import SimilarityIndex
+from textsim._persist import load, save
 from textsim._similarity import (
     Neighbours,
     cosine_similarity,
+    explain,
     most_similar,
     near_duplicates,
     similar_pairs,
 )
+from textsim._stats import CorpusStats
 from textsim._tables import to_pandas
-from textsim._tfidf import TfidfTransformer
+from textsim._tfidf_transformer import TfidfTransformer
+from textsim._tfidf_vectorizer import TfidfVectorizer
 from textsim._tokenizer import Tokenizer, sentences, tokenize
-from textsim._vectorizers import CountVectorizer, HashingVectorizer, TfidfVectorizer
-
-
-def save(estimator, path):  # type: ignore[no-untyped-def]
-    """Writes ``estimator`` to ``path`` in textsim's model format (see :func:`load`)."""
-    from textsim._persist import save as _save
-
-    _save(estimator, path)
-
-
-def load(path):  # type: ignore[no-untyped-def]
-    """Reads an estimator written by ``save`` (textsim's model format: JSON and raw arrays,
-    no pickle, so loading someone else's model file runs no code)."""
-    from textsim._persist import load as _load
-
-    return _load(path)
+from textsim._version import __version__
 
 __all__ = [
     "CorpusStats",

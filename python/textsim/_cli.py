@@ -22,9 +22,13 @@ from collections.abc import Sequence
 from typing import Any
 
 from textsim import _output
+from textsim._count_vectorizer import CountVectorizer
 from textsim._exceptions import TextsimError
+from textsim._index import SimilarityIndex
 from textsim._readers import Fields, InputError, read_articles
-from textsim.datasets import Article
+from textsim._similarity import most_similar, near_duplicates
+from textsim._version import __version__
+from textsim.datasets import Article, load_bangla_news
 
 COMMANDS = ("similar", "duplicates", "query", "tokenize")
 # Exit statuses: 1 for a problem with the data or options, 2 (argparse's) for bad usage.
@@ -124,8 +128,6 @@ def _input_options(parser: argparse.ArgumentParser, with_paths: bool = True) -> 
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from textsim import __version__
-
     parser = argparse.ArgumentParser(
         prog="textsim",
         description="Which of these articles belong together? Unicode-correct TF-IDF and cosine "
@@ -210,8 +212,6 @@ def _changed_vectorizer_options(parser: argparse.ArgumentParser, args: argparse.
 
 
 def _articles(args: argparse.Namespace) -> list[Article]:
-    from textsim.datasets import load_bangla_news
-
     if not args.paths:
         return load_bangla_news()
     fields = Fields(text=args.text_field, title=args.title_field, id=args.id_field)
@@ -223,8 +223,6 @@ def _articles(args: argparse.Namespace) -> list[Article]:
 
 def _index(args: argparse.Namespace, subparser: argparse.ArgumentParser) -> tuple[Any, list[Article]]:
     """The fitted index and its articles (ids and titles; texts only when read from files)."""
-    from textsim._index import SimilarityIndex
-
     if args.index is not None:
         if args.paths:
             raise UsageError("give PATHs or --index, not both")
@@ -255,8 +253,6 @@ def _index(args: argparse.Namespace, subparser: argparse.ArgumentParser) -> tupl
 
 
 def _similar(args: argparse.Namespace, parser: argparse.ArgumentParser) -> None:
-    from textsim._similarity import most_similar
-
     index, articles = _index(args, parser)
     if len(articles) < 2:
         raise InputError(f"only {len(articles)} article: similar needs two or more")
@@ -267,8 +263,6 @@ def _similar(args: argparse.Namespace, parser: argparse.ArgumentParser) -> None:
 
 
 def _duplicates(args: argparse.Namespace, parser: argparse.ArgumentParser) -> None:
-    from textsim._similarity import near_duplicates
-
     if not args.min_score > 0:
         raise InputError(f"--min-score: expected a cosine above 0, got {args.min_score}")
     index, articles = _index(args, parser)
@@ -293,8 +287,6 @@ def _query(args: argparse.Namespace, parser: argparse.ArgumentParser) -> None:
 
 
 def _tokenize(args: argparse.Namespace, parser: argparse.ArgumentParser) -> None:
-    from textsim._vectorizers import CountVectorizer
-
     params = _vectorizer_params(args)
     for unused in ("min_df", "max_df", "max_features", "sublinear_tf"):
         params.pop(unused, None)

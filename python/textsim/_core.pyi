@@ -14,6 +14,7 @@ __all__ = [
     "TokenizerCore",
     "VocabularyCore",
     "sentences",
+    "inverse_document_frequency",
     "weigh_csr",
     "most_similar",
     "similar_pairs",
@@ -135,6 +136,9 @@ class StatsCore:
         smooth_idf: bool | None,
     ) -> tuple[VocabularyCore, npt.NDArray[np.int64], npt.NDArray[np.float64] | None, int]: ...
 
+def inverse_document_frequency(
+    df: npt.NDArray[np.int64], n_documents: int, *, smooth: bool
+) -> npt.NDArray[np.float64]: ...
 def weigh_csr(
     data: npt.NDArray[Any],
     indices: npt.NDArray[Any],

@@ -13,7 +13,9 @@ from typing import Any
 
 from textsim._exceptions import DocumentDecodeError
 
-_NOT_ITERABLE = "Iterable over raw text documents expected, string object received."
+#: scikit-learn's message for a lone string where documents are expected (it is a mistake,
+#: not a collection of one-letter documents).
+NOT_ITERABLE = "Iterable over raw text documents expected, string object received."
 
 
 def as_documents(
@@ -22,7 +24,7 @@ def as_documents(
     """``raw`` as a list of ``str``/``bytes`` documents for the core; ``raw[0]`` is document
     ``first_document`` of the whole input (errors name documents by their number in it)."""
     if isinstance(raw, (str, bytes)):
-        raise ValueError(_NOT_ITERABLE)
+        raise ValueError(NOT_ITERABLE)
     if input == "filename":
         docs: list[Any] = []
         for name in raw:
@@ -32,7 +34,7 @@ def as_documents(
         docs = [fh.read() for fh in raw]
     elif isinstance(raw, list):
         docs = raw
-    elif _is_arrow_strings(raw):
+    elif is_arrow_strings(raw):
         return raw  # read by the core without a copy
     else:
         tolist = getattr(raw, "tolist", None)
@@ -65,7 +67,7 @@ def _decoded(index: int, doc: Any, encoding: str, decode_error: str) -> Any:
         ) from None
 
 
-def _is_arrow_strings(raw: Any) -> bool:
+def is_arrow_strings(raw: Any) -> bool:
     """Whether ``raw`` is best read through the Arrow PyCapsule interface: pyarrow arrays,
     polars Series, pandas Series backed by Arrow. A pandas Series of Python objects also has
     the interface, but converting it to Arrow would copy every string and turn NaN into a

@@ -13,7 +13,9 @@ import inspect
 from collections.abc import Iterator
 from typing import Any
 
+from textsim._display import estimator_html, fitted_summary
 from textsim._exceptions import NotFittedError, ParameterError
+from textsim._model_file import save as save_model
 
 
 class TextsimEstimator:
@@ -87,15 +89,11 @@ class TextsimEstimator:
     def __repr__(self) -> str:
         # scikit-learn's form, and for a fitted vectorizer what it learnt (one look in a
         # notebook tells whether it was fitted, and on how much).
-        from textsim._display import fitted_summary
-
         summary = fitted_summary(self)
         text = self._params_repr()
         return text if summary is None else f"{text}  # fitted: {summary}"
 
     def _repr_html_(self) -> str:
-        from textsim._display import estimator_html
-
         return estimator_html(self, self._params_repr())
 
     def __getstate__(self) -> dict[str, Any]:
@@ -131,6 +129,4 @@ class TextsimEstimator:
     def save(self, path: Any) -> None:
         """Writes the estimator to ``path`` in textsim's model format (no pickle; see
         :func:`textsim.load`)."""
-        from textsim._persist import save
-
-        save(self, path)
+        save_model(self, path)

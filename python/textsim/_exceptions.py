@@ -30,7 +30,7 @@ class _AboutADocument:
     document: int | None
 
     def __init__(self, message: str = "", document: int | None = None) -> None:
-        super().__init__(message)
+        super().__init__(message)  # type: ignore[call-arg]  # the exception class after it
         self.document = document
 
 

@@ -1,4 +1,4 @@
-"""SimilarityIndex ("find related articles") and explain ("why do these two match?")."""
+"""SimilarityIndex: "find related articles"."""
 
 from __future__ import annotations
 
@@ -12,8 +12,14 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
+from textsim import _archive
+from textsim._documents import NOT_ITERABLE
 from textsim._exceptions import NotFittedError, ParameterError
+from textsim._model_file import save as save_model
+from textsim._persist import load as load_model
 from textsim._similarity import Neighbours, most_similar
+from textsim._tfidf_vectorizer import TfidfVectorizer
+from textsim._version import __version__
 
 INDEX_FORMAT = "textsim-index"
 INDEX_FORMAT_VERSION = 1
@@ -47,8 +53,6 @@ class SimilarityIndex:
                 "SimilarityIndex: give either a vectorizer or vectorizer parameters, not both"
             )
         if vectorizer is None:
-            from textsim._vectorizers import TfidfVectorizer
-
             vectorizer = TfidfVectorizer(**vectorizer_params)
         self.vectorizer = vectorizer
 
@@ -108,15 +112,13 @@ class SimilarityIndex:
         ``(len(texts), k)`` arrays as :func:`textsim.most_similar` returns them."""
         self._check_fitted()
         if isinstance(texts, str):
-            raise ValueError("Iterable over raw text documents expected, string object received.")
+            raise ValueError(NOT_ITERABLE)
         vectors = self.vectorizer.transform(texts)
         return most_similar(vectors, self.matrix_, k=k, min_score=min_score, n_jobs=n_jobs)
 
     def save(self, path: Any) -> None:
-        """Writes the index to ``path`` (see the class documentation for the format)."""
-        from textsim import __version__
-        from textsim._persist import save as save_model
-
+        """Writes the index to ``path`` (see the class documentation for the format; written
+        beside it and renamed, so a failed save leaves no half-written file)."""
         self._check_fitted()
         model = io.BytesIO()
         save_model(self.vectorizer, model)
@@ -128,16 +130,18 @@ class SimilarityIndex:
             "shape": list(matrix.shape),
             "dtype": matrix.dtype.name,
         }
-        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
-            archive.writestr(_MANIFEST, json.dumps(manifest, indent=1))
-            archive.writestr(_VECTORIZER, model.getvalue())
-            for name, array in zip(_ARRAYS, (matrix.data, matrix.indices, matrix.indptr)):
-                buffer = io.BytesIO()
-                np.save(buffer, array, allow_pickle=False)
-                archive.writestr(name, buffer.getvalue())
-            labels = {n: getattr(self, f"{n}_") for n in ("ids", "titles") if hasattr(self, f"{n}_")}
-            if labels:
-                archive.writestr(_ARTICLES, json.dumps(labels, ensure_ascii=False))
+        members = [
+            (_MANIFEST, json.dumps(manifest, indent=1).encode("utf-8")),
+            (_VECTORIZER, model.getvalue()),
+            *(
+                (name, _archive.npy(array))
+                for name, array in zip(_ARRAYS, (matrix.data, matrix.indices, matrix.indptr))
+            ),
+        ]
+        labels = {n: getattr(self, f"{n}_") for n in ("ids", "titles") if hasattr(self, f"{n}_")}
+        if labels:
+            members.append((_ARTICLES, json.dumps(labels, ensure_ascii=False).encode("utf-8")))
+        _archive.write(path, members)
 
     @classmethod
     def load(cls, path: Any) -> SimilarityIndex:
@@ -153,8 +157,6 @@ class SimilarityIndex:
 
     @classmethod
     def _load_from(cls, path: Any, where: str) -> SimilarityIndex:
-        from textsim._persist import load as load_model
-
         with zipfile.ZipFile(path) as archive:
             names = sorted(archive.namelist())
             expected = sorted((_MANIFEST, _VECTORIZER, *_ARRAYS))
@@ -187,21 +189,3 @@ class SimilarityIndex:
                     raise ValueError(f"{where}: the article {name} do not match the manifest")
                 setattr(index, f"{name}_", [str(v) for v in values])
         return index
-
-
-def explain(vectorizer: Any, doc_a: Any, doc_b: Any, top: int = 10) -> list[tuple[str, float]]:
-    """The terms that contribute most to the cosine between two documents under a fitted
-    vectorizer, as ``(term, contribution)`` pairs, largest first. All contributions (not only
-    the top ones) sum to the cosine: contribution of term t = a_t * b_t / (|a| |b|)."""
-    vectors = sp.csr_matrix(vectorizer.transform([doc_a, doc_b]), dtype=np.float64)
-    a, b = vectors[0], vectors[1]
-    norm = np.sqrt(a.multiply(a).sum()) * np.sqrt(b.multiply(b).sum())
-    if norm == 0:
-        return []
-    product = a.multiply(b).tocsr()
-    terms = vectorizer.get_feature_names_out()
-    contributions = sorted(
-        ((terms[c], float(v / norm)) for c, v in zip(product.indices, product.data) if v != 0),
-        key=lambda item: (-item[1], item[0]),
-    )
-    return contributions[:top]

@@ -14,6 +14,8 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
+from textsim import _params
+
 # Documents per step of a bar: the vectorizers' batch size for iterators. A list is cut into
 # batches this size only while a bar is shown (batches merge into the same result).
 STEP = 8192
@@ -41,6 +43,7 @@ def _watched() -> bool:
 
 def wanted(progress: Any, size: int | None) -> bool:
     """Whether to show a bar for a job of ``size`` documents (None: unknown, maybe large)."""
+    _params.check_progress(progress)
     if progress is None:
         if size is not None and size <= STEP:
             return False
@@ -51,9 +54,7 @@ def wanted(progress: Any, size: int | None) -> bool:
         except ImportError:
             return False
         return True
-    if isinstance(progress, bool):
-        return progress
-    raise TypeError(f"progress: expected True, False or None, got {progress!r}")
+    return bool(progress)
 
 
 class Silent:

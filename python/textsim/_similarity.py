@@ -1,5 +1,6 @@
 """Cosine similarity at scale: the k most similar rows, pairs above a threshold, groups of
-near-duplicates, and scikit-learn's ``cosine_similarity``.
+near-duplicates, scikit-learn's ``cosine_similarity``, and ``explain`` (the terms behind one
+cosine).
 
 Everything runs in Rust, in parallel over rows, with the interpreter lock released; results do
 not depend on the number of threads. Memory is the answer plus one accumulator row per thread:
@@ -13,15 +14,15 @@ everything). float32 inputs give float32 scores; everything else float64.
 
 from __future__ import annotations
 
-import numbers
 from typing import Any, NamedTuple
 
 import numpy as np
 import scipy.sparse as sp
 
-from textsim import _core, _progress
-from textsim._exceptions import ParameterError
-from textsim._validation import check_finite
+from textsim import _core, _params, _progress
+from textsim._csr import for_core, from_core
+from textsim._display import neighbours_html, neighbours_text
+from textsim._tables import to_pandas as _to_pandas
 
 
 class Neighbours(NamedTuple):
@@ -34,73 +35,13 @@ class Neighbours(NamedTuple):
 
     def to_pandas(self, titles: Any = None, *, ids: Any = None) -> Any:
         """A tidy table of (article, neighbour, rank, score): see :func:`textsim.to_pandas`."""
-        from textsim._tables import to_pandas
-
-        return to_pandas(self.indices, self.scores, titles=titles, ids=ids)
+        return _to_pandas(self.indices, self.scores, titles=titles, ids=ids)
 
     def __repr__(self) -> str:
-        from textsim._display import neighbours_text
-
         return neighbours_text(self.indices, self.scores)
 
     def _repr_html_(self) -> str:
-        from textsim._display import neighbours_html
-
         return neighbours_html(self.indices, self.scores)
-
-
-def _as_csr(X: Any, name: str) -> sp.csr_matrix:
-    if sp.issparse(X):
-        X = sp.csr_matrix(X)
-    else:
-        X = np.asarray(X)
-        if X.ndim != 2:
-            raise ValueError(
-                f"Expected 2D array, got {X.ndim}D array instead. Reshape your data either "
-                "using array.reshape(-1, 1) if your data has a single feature or "
-                "array.reshape(1, -1) if it contains a single sample."
-            )
-        X = sp.csr_matrix(X)
-    if not X.has_canonical_format:
-        X = X.copy()
-        X.sum_duplicates()
-    check_finite(X, name)
-    return X
-
-
-def _matrices(X: Any, Y: Any) -> tuple[tuple[Any, ...], tuple[Any, ...], Any]:
-    """X and Y as CSR parts of one value type and one index type, and that value type."""
-    x = _as_csr(X, "X")
-    y = x if Y is None else _as_csr(Y, "Y")
-    if x.shape[1] != y.shape[1]:
-        raise ValueError(
-            f"Incompatible dimension for X and Y matrices: X.shape[1] == {x.shape[1]} while "
-            f"Y.shape[1] == {y.shape[1]}"
-        )
-    dtype = np.float32 if x.dtype == np.float32 and y.dtype == np.float32 else np.float64
-    index = (
-        np.int64
-        if np.int64 in (x.indices.dtype, y.indices.dtype, x.indptr.dtype, y.indptr.dtype)
-        else np.int32
-    )
-
-    def parts(m: sp.csr_matrix) -> tuple[Any, ...]:
-        # Aligned too: arrays unpickled from a network buffer (Dask) can be misaligned.
-        return (
-            np.require(m.data, dtype=dtype, requirements=["C", "A"]),
-            np.require(m.indices, dtype=index, requirements=["C", "A"]),
-            np.require(m.indptr, dtype=index, requirements=["C", "A"]),
-            m.shape,
-        )
-
-    xp = parts(x)
-    return xp, (xp if Y is None else parts(y)), dtype
-
-
-def _threads(n_jobs: Any) -> int | None:
-    from textsim._tokenizer import _threads as threads
-
-    return threads(n_jobs)
 
 
 def most_similar(
@@ -124,26 +65,17 @@ def most_similar(
     terminal or Jupyter is watching, ``True`` always, ``False`` never. The answer is the same
     either way, and so is the time: the bar follows the rows the core reports done.
     """
-    if isinstance(k, bool) or not isinstance(k, numbers.Integral) or k < 1:
-        raise ParameterError(f"k: expected an int of 1 or more, got {k!r}")
-    if min_score is not None and (
-        isinstance(min_score, bool)
-        or not isinstance(min_score, numbers.Real)
-        or not -1.0 <= min_score <= 1.0
-    ):
-        raise ParameterError(
-            f"min_score: expected None or a number in [-1, 1] (cosines lie there), got {min_score!r}"
-        )
-    k = int(k)
-    threshold = None if min_score is None else float(min_score)
-    x, y, dtype = _matrices(X, Y)
+    k = _params.k(k)
+    threshold = _params.min_score(min_score)
+    x, y, dtype = for_core(X, Y)
     n = x[3][0]
     # No row has more neighbours than Y has rows: the core works with at most that many, and
     # the rest is padding (so a huge k is a MemoryError from numpy, if anything).
     found = max(1, min(k, y[3][0]))
     with _progress.bar(progress, n, "most_similar", unit="row") as bar:
         indices, scores = _core.most_similar(
-            x, y, k=found, min_score=threshold, exclude_self=Y is None, n_jobs=_threads(n_jobs),
+            x, y, k=found, min_score=threshold, exclude_self=Y is None,
+            n_jobs=_params.threads(n_jobs),
             progress=_progress.reporter(bar),
         )
         bar.update(n - _progress.shown(bar))
@@ -172,26 +104,16 @@ def similar_pairs(
     With ``Y=None``, each unordered pair of rows of ``X`` once (``i < j``, no diagonal).
     ``progress``: as in :func:`most_similar` (the same answer either way).
     """
-    if (
-        isinstance(min_score, bool)
-        or not isinstance(min_score, numbers.Real)
-        or not 0 < min_score <= 1
-    ):
-        raise ParameterError(
-            f"min_score: expected a number in (0, 1], got {min_score!r} (at 0 or below every pair "
-            "of rows qualifies: use cosine_similarity for the whole matrix; no cosine is above 1)"
-        )
-    x, y, dtype = _matrices(X, Y)
+    threshold = _params.pair_threshold(min_score)
+    x, y, dtype = for_core(X, Y)
     n = x[3][0]
     with _progress.bar(progress, n, "similar_pairs", unit="row") as bar:
-        data, indices, indptr, shape = _core.similar_pairs(
-            x, y, min_score=float(min_score), upper_only=Y is None, n_jobs=_threads(n_jobs),
+        parts = _core.similar_pairs(
+            x, y, min_score=threshold, upper_only=Y is None, n_jobs=_params.threads(n_jobs),
             progress=_progress.reporter(bar),
         )
         bar.update(n - _progress.shown(bar))
-    matrix = sp.csr_matrix((data.astype(dtype, copy=False), indices, indptr), shape=shape)
-    matrix.has_sorted_indices = True
-    return matrix
+    return from_core(parts, dtype)
 
 
 def near_duplicates(
@@ -210,15 +132,30 @@ def cosine_similarity(X: Any, Y: Any = None, dense_output: bool = True) -> Any:
     """scikit-learn's ``cosine_similarity``: the cosine of every row of X with every row of Y
     (of X with itself when Y is None). A dense array, or a sparse matrix when
     ``dense_output=False`` and both inputs are sparse."""
-    x, y, dtype = _matrices(X, Y)
+    x, y, dtype = for_core(X, Y)
     both_sparse = sp.issparse(X) and (Y is None or sp.issparse(Y))
     if dense_output or not both_sparse:
         out = np.zeros((x[3][0], y[3][0]), dtype=dtype)
         _core.cosine_dense(x, y, out, n_jobs=None)
         return out
-    data, indices, indptr, shape = _core.similar_pairs(
-        x, y, min_score=None, upper_only=False, n_jobs=None
+    return from_core(
+        _core.similar_pairs(x, y, min_score=None, upper_only=False, n_jobs=None), dtype
     )
-    matrix = sp.csr_matrix((data.astype(dtype, copy=False), indices, indptr), shape=shape)
-    matrix.has_sorted_indices = True
-    return matrix
+
+
+def explain(vectorizer: Any, doc_a: Any, doc_b: Any, top: int = 10) -> list[tuple[str, float]]:
+    """The terms that contribute most to the cosine between two documents under a fitted
+    vectorizer, as ``(term, contribution)`` pairs, largest first. All contributions (not only
+    the top ones) sum to the cosine: contribution of term t = a_t * b_t / (|a| |b|)."""
+    vectors = sp.csr_matrix(vectorizer.transform([doc_a, doc_b]), dtype=np.float64)
+    a, b = vectors[0], vectors[1]
+    norm = np.sqrt(a.multiply(a).sum()) * np.sqrt(b.multiply(b).sum())
+    if norm == 0:
+        return []
+    product = a.multiply(b).tocsr()
+    terms = vectorizer.get_feature_names_out()
+    contributions = sorted(
+        ((terms[c], float(v / norm)) for c, v in zip(product.indices, product.data) if v != 0),
+        key=lambda item: (-item[1], item[0]),
+    )
+    return contributions[:top]

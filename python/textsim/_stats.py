@@ -15,42 +15,8 @@ from typing import Any
 import numpy as np
 
 from textsim import _core
+from textsim._analysis import ANALYSIS_PARAMETERS, DEFAULT_SETTINGS, Analysis, analysis_settings
 from textsim._exceptions import ParameterError
-
-# The vectorizer parameters that decide which features a document has. The others (pruning,
-# weighting, dtype, n_jobs) are applied when the statistics are finalised, or change nothing.
-ANALYSIS_PARAMETERS = (
-    "input",
-    "encoding",
-    "decode_error",
-    "strip_accents",
-    "lowercase",
-    "preprocessor",
-    "tokenizer",
-    "analyzer",
-    "stop_words",
-    "token_pattern",
-    "ngram_range",
-    "unicode_normalization",
-    "bengali_folding",
-    "fold_digits",
-)
-
-
-def _canonical(name: str, value: Any) -> Any:
-    """The setting in one spelling: stop word collections as sorted tuples, n-gram ranges as
-    tuples of ints (so a list and a tuple of the same words are the same settings)."""
-    if name == "stop_words" and value is not None and not isinstance(value, str):
-        return tuple(sorted(value))
-    if name == "ngram_range" and isinstance(value, (list, tuple)):
-        return tuple(int(n) for n in value)
-    return value
-
-
-def analysis_settings(vectorizer: Any) -> dict[str, Any]:
-    """The settings of ``vectorizer`` that CorpusStats are specific to."""
-    return {name: _canonical(name, getattr(vectorizer, name)) for name in ANALYSIS_PARAMETERS}
-
 
 class CorpusStats:
     """Document frequencies, total term counts and the number of documents of a corpus, for the
@@ -65,37 +31,30 @@ class CorpusStats:
 
     def __init__(self, vectorizer: Any = None, *, n_jobs: int | None = None) -> None:
         if vectorizer is None:
-            from textsim._vectorizers import CountVectorizer
-
-            vectorizer = CountVectorizer()
-        if not all(hasattr(vectorizer, name) for name in ANALYSIS_PARAMETERS) or not hasattr(
+            params, owner, vectorizer_jobs = DEFAULT_SETTINGS, "CountVectorizer", None
+        elif all(hasattr(vectorizer, name) for name in ANALYSIS_PARAMETERS) and hasattr(
             vectorizer, "fit_from_stats"
         ):
+            params = {name: getattr(vectorizer, name) for name in ANALYSIS_PARAMETERS}
+            owner, vectorizer_jobs = type(vectorizer).__name__, vectorizer.n_jobs
+        else:
             raise ParameterError(
                 "CorpusStats: expected a CountVectorizer or TfidfVectorizer, got "
                 f"{type(vectorizer).__name__}"
             )
-        vectorizer._validate_params()
-        self.settings = analysis_settings(vectorizer)
-        self.n_jobs = vectorizer.n_jobs if n_jobs is None else n_jobs
+        self.settings = analysis_settings(params)
+        self.n_jobs = vectorizer_jobs if n_jobs is None else n_jobs
+        analysis = Analysis(params, n_jobs=self.n_jobs, owner=owner, checked=self._checked())
+        analysis.check()
+        self._analysis = analysis
         self._core_stats = _core.StatsCore()
 
     # -- adding documents and statistics -----------------------------------------------------
 
     def update(self, docs: Iterable[Any], *, batch_size: int | None = None) -> CorpusStats:
         """Adds the documents' statistics."""
-        self._add(self._analyzing_vectorizer(), docs, batch_size)
+        self._analysis_of_settings().add_statistics(self._core_stats, docs, batch_size)
         return self
-
-    def _add(
-        self, vectorizer: Any, docs: Iterable[Any], batch_size: int | None, progress: Any = False
-    ) -> None:
-        """Adds the documents as ``vectorizer`` (whose settings are these) analyzes them."""
-        for offset, batch, analyzed in vectorizer._batches(docs, batch_size, progress, "fit"):
-            self._core_stats.update(
-                vectorizer._core_for(analyzed), batch, analyzed=analyzed, first_document=offset
-            )
-            del batch
 
     def merge(self, other: CorpusStats) -> CorpusStats:
         """Adds ``other``'s statistics (made with the same analyzer settings)."""
@@ -127,17 +86,20 @@ class CorpusStats:
         copied._core_stats = self._core_stats.copy()
         return copied
 
-    def _analyzing_vectorizer(self) -> Any:
-        vectorizer = self.__dict__.get("_vectorizer")
-        if vectorizer is None:
-            from textsim._vectorizers import CountVectorizer
+    def _checked(self) -> dict[str, int]:
+        """Which stop word list was checked against the preprocessing (once per list)."""
+        return self.__dict__.setdefault("_stop_words_checked", {})
 
-            settings = dict(self.settings)
-            if isinstance(settings["stop_words"], tuple):
-                settings["stop_words"] = list(settings["stop_words"])
-            vectorizer = CountVectorizer(**settings, n_jobs=self.n_jobs)
-            self._vectorizer = vectorizer
-        return vectorizer
+    def _analysis_of_settings(self) -> Analysis:
+        """The analysis these statistics count for (made from the settings when they were
+        copied or unpickled)."""
+        analysis = self.__dict__.get("_analysis")
+        if analysis is None:
+            analysis = Analysis(
+                self.settings, n_jobs=self.n_jobs, owner="CountVectorizer", checked=self._checked()
+            )
+            self._analysis = analysis
+        return analysis
 
     # -- looking at them ---------------------------------------------------------------------
 

@@ -8,27 +8,21 @@ from typing import Any, Literal, Union
 
 import numpy as np
 
-from textsim import _core
-from textsim._exceptions import ParameterError
+from textsim import _core, _params
+from textsim._documents import NOT_ITERABLE, is_arrow_strings
+from textsim._exceptions import DocumentTypeError, ParameterError
 
 Document = Union[str, bytes]
 
 DEFAULT_TOKEN_PATTERN = r"(?u)\b\w\w+\b"
 
-_NOT_ITERABLE = "Iterable over raw text documents expected, string object received."
 
 
 def _check_documents(docs: Any) -> Any:
     # scikit-learn's rule: a lone string is a mistake, not a collection of one-letter documents.
     if isinstance(docs, (str, bytes)):
-        raise ValueError(_NOT_ITERABLE)
+        raise ValueError(NOT_ITERABLE)
     return docs
-
-
-def _choice(name: str, value: Any, allowed: tuple[Any, ...]) -> None:
-    if value not in allowed:
-        shown = ", ".join(repr(a) for a in allowed)
-        raise ParameterError(f"{name}: expected one of {shown}, got {value!r}")
 
 
 class Tokenizer:
@@ -90,6 +84,8 @@ class Tokenizer:
         self.n_jobs = n_jobs
         self._core = self._build()
 
+    _model_name = "Tokenizer"
+
     _PARAMS = (
         "lowercase",
         "token_pattern",
@@ -105,28 +101,20 @@ class Tokenizer:
     )
 
     def _build(self) -> _core.TokenizerCore:
-        if not (callable(self.tokenizer) or self.tokenizer in ("pattern", "unicode")):
-            raise ParameterError(
-                f"tokenizer: expected 'pattern', 'unicode' or a callable, got {self.tokenizer!r}"
-            )
-        _choice("unicode_normalization", self.unicode_normalization, ("NFC", "NFKC", None))
-        _choice("strip_accents", self.strip_accents, ("ascii", "unicode", None))
-        _choice("decode_error", self.decode_error, ("strict", "ignore", "replace"))
-        if not isinstance(self.token_pattern, str):
-            raise ParameterError(f"token_pattern: expected a str, got {self.token_pattern!r}")
+        stop_words = _params.tokenizer_options(
+            tokenizer=self.tokenizer,
+            unicode_normalization=self.unicode_normalization,
+            strip_accents=self.strip_accents,
+            decode_error=self.decode_error,
+            token_pattern=self.token_pattern,
+            stop_words=self.stop_words,
+        )
         try:
             self._utf8 = codecs.lookup(self.encoding).name == "utf-8"
         except (LookupError, TypeError):
             # As in scikit-learn, an unknown encoding matters only when a bytes document has to
             # be decoded with it (bytes.decode then raises LookupError).
             self._utf8 = False
-        stop_words = self.stop_words
-        if isinstance(stop_words, str):
-            _choice("stop_words", stop_words, ("english", "bengali"))
-        elif stop_words is not None:
-            stop_words = list(stop_words)
-            if not all(isinstance(w, str) for w in stop_words):
-                raise ParameterError("stop_words: every stop word must be a str")
         return _core.TokenizerCore(
             lowercase=bool(self.lowercase),
             token_pattern=self.token_pattern,
@@ -137,7 +125,7 @@ class Tokenizer:
             strip_accents=self.strip_accents,
             stop_words=stop_words,
             decode_error=self.decode_error,
-            n_jobs=_threads(self.n_jobs),
+            n_jobs=_params.threads(self.n_jobs),
         )
 
     # -- documents --------------------------------------------------------------------------
@@ -151,9 +139,7 @@ class Tokenizer:
     def _decoded_many(self, docs: Iterable[Any]) -> Any:
         docs = _check_documents(docs)
         if self._utf8:
-            from textsim._documents import _is_arrow_strings
-
-            if isinstance(docs, list) or _is_arrow_strings(docs):
+            if isinstance(docs, list) or is_arrow_strings(docs):
                 return docs
             return list(docs)
         return [self._decoded(d) for d in docs]
@@ -227,20 +213,6 @@ class Tokenizer:
         return f"Tokenizer({', '.join(shown)})"
 
 
-def _threads(n_jobs: int | None) -> int | None:
-    """scikit-learn's ``n_jobs``: None or -1 is every core, -2 all but one, ..."""
-    if n_jobs is None:
-        return None
-    if not isinstance(n_jobs, (int, np.integer)) or isinstance(n_jobs, bool) or n_jobs == 0:
-        raise ParameterError(f"n_jobs: expected a non-zero int or None, got {n_jobs!r}")
-    if n_jobs > 0:
-        return int(n_jobs)
-    import os
-
-    cores = os.cpu_count() or 1
-    return None if n_jobs == -1 else max(1, cores + 1 + int(n_jobs))
-
-
 def tokenize(text: Document, **options: Any) -> list[str]:
     """The tokens of ``text``; ``options`` are :class:`Tokenizer`'s."""
     return Tokenizer(**options).tokenize(text)
@@ -252,7 +224,5 @@ def sentences(text: str) -> list[str]:
     The Bengali danda ``।`` ends a sentence, and so does ``৷``, which scraped text often uses for it.
     """
     if not isinstance(text, str):
-        from textsim._exceptions import DocumentTypeError
-
         raise DocumentTypeError(f"expected a str, got {type(text).__name__}")
     return _core.sentences(text)

@@ -28,6 +28,7 @@ import dask.dataframe as dd
 import numpy as np
 import scipy.sparse as sp
 
+from textsim import _params
 from textsim._exceptions import ParameterError
 from textsim._similarity import most_similar as _most_similar
 from textsim._stats import CorpusStats
@@ -169,9 +170,7 @@ def most_similar(
 
     Work is tiled: every pair (row block of X, row block of Y) is one task computing that
     tile's top-k, and each row block's tiles are merged into its global top-k."""
-    if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 1:
-        raise ParameterError(f"k: expected an int of 1 or more, got {k!r}")
-    k = int(k)
+    k = _params.k(k)
     X = _row_blocks(X)
     Yb = X if Y is None else _row_blocks(Y)
     if X.shape[1] != Yb.shape[1]:

@@ -16,6 +16,8 @@ from typing import Any
 
 import numpy as np
 
+from textsim._similarity import cosine_similarity
+
 __all__ = ["Heatmap", "similarity_heatmap"]
 
 # More than this and the cells are too small to read: the heatmap is for a handful.
@@ -78,8 +80,6 @@ def similarity_heatmap(
     not shown by pyplot: display the returned object). ``annotate`` writes each score in its
     cell.
     """
-    from textsim._similarity import cosine_similarity
-
     try:
         from matplotlib.figure import Figure
     except ImportError:

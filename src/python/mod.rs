@@ -29,6 +29,10 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<vectorizers::PyVocabulary>()?;
     m.add_class::<vectorizers::PyFitter>()?;
     m.add_class::<stats::PyStats>()?;
+    m.add_function(wrap_pyfunction!(
+        vectorizers::inverse_document_frequency,
+        m
+    )?)?;
     m.add_function(wrap_pyfunction!(vectorizers::weigh_csr, m)?)?;
     m.add_function(wrap_pyfunction!(similarity::most_similar, m)?)?;
     m.add_function(wrap_pyfunction!(similarity::similar_pairs, m)?)?;

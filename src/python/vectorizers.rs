@@ -14,7 +14,9 @@ use crate::features::hashing::{hash_features, Hashed};
 use crate::features::source::{Cancellable, FeatureSource, GivenFeatures, RawDocuments};
 use crate::features::transform::transform;
 use crate::features::vocabulary::Vocabulary;
-use crate::matrix::weight::{inverse_document_frequency, Weighting};
+use crate::matrix::weight::{
+    inverse_document_frequency as inverse_document_frequency_of, Weighting,
+};
 use crate::python::csr::{csr_for_python, weigh, weighted_values};
 use crate::python::detach::detached;
 use crate::python::documents::{Corpus, Documents};
@@ -150,17 +152,6 @@ impl PyAnalyzer {
             weighting.norm = optional_choice("norm", norm.as_deref(), NORMS)?;
             if let Some(idf) = idf {
                 idf_view = idf.as_slice()?;
-                if idf_view.len() != counts.n_columns {
-                    return Err(Error::Parameter {
-                        name: "idf_",
-                        message: format!(
-                            "idf length = {} must be equal to vocabulary size = {}",
-                            idf_view.len(),
-                            counts.n_columns
-                        ),
-                    }
-                    .into());
-                }
                 weighting.idf = Some(idf_view);
             }
         }
@@ -244,7 +235,11 @@ fn fitted_for_python<'py>(
         if use_idf {
             // scikit-learn computes idf from the matrix after `binary` (which does not change
             // document frequencies).
-            idf = Some(inverse_document_frequency(&df, counts.n_rows(), smooth_idf));
+            idf = Some(inverse_document_frequency_of(
+                &df,
+                counts.n_rows(),
+                smooth_idf,
+            ));
         }
     }
     weighting.idf = idf.as_deref();
@@ -337,6 +332,32 @@ impl PyFitter {
         let (vocabulary, counts) = detached(py, n_jobs, || fitter.finish(options))?;
         fitted_for_python(py, n_jobs, vocabulary, counts, binary, value_type, tfidf)
     }
+}
+
+/// scikit-learn's idf of columns in `df` documents each, of `n_documents`: the one formula,
+/// which the fits use too.
+#[pyfunction]
+#[pyo3(signature = (df, n_documents, *, smooth))]
+pub(crate) fn inverse_document_frequency<'py>(
+    py: Python<'py>,
+    df: PyReadonlyArray1<'py, i64>,
+    n_documents: usize,
+    smooth: bool,
+) -> PyResult<Bound<'py, PyArray1<f64>>> {
+    let df = df
+        .as_slice()?
+        .iter()
+        .map(|&d| {
+            u64::try_from(d).map_err(|_| Error::Parameter {
+                name: "df",
+                message: format!("a document frequency is negative ({d})"),
+            })
+        })
+        .collect::<Result<Vec<u64>, Error>>()?;
+    Ok(PyArray1::from_vec(
+        py,
+        inverse_document_frequency_of(&df, n_documents, smooth),
+    ))
 }
 
 /// TF-IDF weighting of a scipy CSR matrix's buffers, in place and in parallel over rows.

@@ -7,10 +7,10 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
-from textsim import _core
+from textsim import _core, _params
+from textsim._csr import as_csr, check_finite
 from textsim._estimator import TextsimEstimator
-from textsim._exceptions import NotFittedError, ParameterError
-from textsim._validation import check_finite
+from textsim._exceptions import NotFittedError
 
 
 class TfidfTransformer(TextsimEstimator):
@@ -22,6 +22,7 @@ class TfidfTransformer(TextsimEstimator):
     """
 
     _input_is_text = False
+    _model_name = "TfidfTransformer"
 
     def __init__(
         self,
@@ -36,28 +37,9 @@ class TfidfTransformer(TextsimEstimator):
         self.smooth_idf = smooth_idf
         self.sublinear_tf = sublinear_tf
 
-    def _validate(self) -> None:
-        if self.norm not in ("l1", "l2", None):
-            raise ParameterError(
-                "The 'norm' parameter of TfidfTransformer must be a str among {'l1', 'l2'} or "
-                f"None. Got {self.norm!r} instead."
-            )
-
     @staticmethod
     def _as_csr(X: Any, *, copy: bool) -> sp.csr_matrix:
-        if not sp.issparse(X):
-            X = np.asarray(X)
-            if X.ndim != 2:
-                raise ValueError(
-                    f"Expected 2D array, got {X.ndim}D array instead. Reshape your data."
-                )
-        dtype = X.dtype if X.dtype in (np.float64, np.float32) else np.float64
-        X = sp.csr_matrix(X, dtype=dtype, copy=copy)
-        if not X.has_canonical_format:
-            X = X.copy() if not copy else X
-            X.sum_duplicates()
-        check_finite(X, "X")
-        return X
+        return as_csr(X, "X", floating=True, copy=copy, hint=False)
 
     def fit(self, X: Any, y: Any = None) -> TfidfTransformer:
         """Learn the idf vector (global term weights)."""
@@ -65,7 +47,7 @@ class TfidfTransformer(TextsimEstimator):
             return self._fit(X)
 
     def _fit(self, X: Any) -> TfidfTransformer:
-        self._validate()
+        _params.norm("TfidfTransformer", self.norm)
         X = X if sp.issparse(X) and X.format == "csr" else self._as_csr(X, copy=False)
         check_finite(X, "X")
         dtype = X.dtype if X.dtype in (np.float64, np.float32) else np.float64
@@ -78,7 +60,9 @@ class TfidfTransformer(TextsimEstimator):
         ``df`` documents each."""
         self.n_features_in_ = len(df)
         if self.use_idf:
-            idf = np.log((n_documents + float(self.smooth_idf)) / (df + float(self.smooth_idf))) + 1.0
+            idf = _core.inverse_document_frequency(
+                np.asarray(df, dtype=np.int64), int(n_documents), smooth=bool(self.smooth_idf)
+            )
             self.idf_ = idf.astype(dtype, copy=False)
 
     def _set_fitted(self, df: np.ndarray, idf: Any, n_documents: int, n_features: int, dtype: Any) -> None:
@@ -94,7 +78,7 @@ class TfidfTransformer(TextsimEstimator):
                 "This TfidfTransformer instance is not fitted yet. Call 'fit' with appropriate "
                 "arguments before using this estimator."
             )
-        self._validate()
+        _params.norm("TfidfTransformer", self.norm)
         X = self._as_csr(X, copy=copy)
         if hasattr(self, "idf_") and len(self.idf_) != X.shape[1]:
             raise ValueError(

@@ -1,0 +1,114 @@
+"""HashingVectorizer: bit-compatible with scikit-learn's, stateless and parallel (see
+``textsim._vectorizer`` for what the vectorizers share)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+
+from textsim import _params
+from textsim._csr import from_core, stack
+from textsim._documents import NOT_ITERABLE
+from textsim._tokenizer import DEFAULT_TOKEN_PATTERN
+from textsim._vectorizer import Vectorizer
+
+
+class HashingVectorizer(Vectorizer):
+    """Convert a collection of text documents to a matrix of token occurrences, by hashing.
+
+    Bit-compatible with scikit-learn's ``HashingVectorizer`` (MurmurHash3, seed 0, of each
+    feature's UTF-8 bytes; same sign and column rule), stateless, parallel.
+    """
+
+    _requires_fit = False
+    _model_name = "HashingVectorizer"
+
+    def __init__(
+        self,
+        *,
+        input: str = "content",
+        encoding: str = "utf-8",
+        decode_error: str = "strict",
+        strip_accents: Any = None,
+        lowercase: bool = True,
+        preprocessor: Any = None,
+        tokenizer: Any = None,
+        stop_words: Any = None,
+        token_pattern: str | None = DEFAULT_TOKEN_PATTERN,
+        ngram_range: tuple[int, int] = (1, 1),
+        analyzer: Any = "word",
+        n_features: int = 2**20,
+        binary: bool = False,
+        norm: str | None = "l2",
+        alternate_sign: bool = True,
+        dtype: Any = np.float64,
+        unicode_normalization: str | None = "NFC",
+        bengali_folding: bool = True,
+        fold_digits: bool = False,
+        n_jobs: int | None = None,
+    ) -> None:
+        self.input = input
+        self.encoding = encoding
+        self.decode_error = decode_error
+        self.strip_accents = strip_accents
+        self.preprocessor = preprocessor
+        self.tokenizer = tokenizer
+        self.analyzer = analyzer
+        self.lowercase = lowercase
+        self.token_pattern = token_pattern
+        self.stop_words = stop_words
+        self.n_features = n_features
+        self.ngram_range = ngram_range
+        self.binary = binary
+        self.norm = norm
+        self.alternate_sign = alternate_sign
+        self.dtype = dtype
+        self.unicode_normalization = unicode_normalization
+        self.bengali_folding = bengali_folding
+        self.fold_digits = fold_digits
+        self.n_jobs = n_jobs
+
+    def partial_fit(self, X: Any, y: Any = None) -> HashingVectorizer:
+        """Only validates the parameters (there is nothing to learn)."""
+        self._validate_params()
+        return self
+
+    def fit(self, X: Any, y: Any = None) -> HashingVectorizer:
+        """Only validates the parameters (there is nothing to learn)."""
+        if isinstance(X, str):
+            raise ValueError(NOT_ITERABLE)
+        self._validate_params()
+        self._warn_for_unused_params()
+        return self
+
+    def transform(
+        self, X: Iterable[Any], *, batch_size: int | None = None, progress: bool | None = None
+    ) -> sp.csr_matrix:
+        """The hashed document-term matrix (a generator is read ``batch_size`` at a time;
+        ``progress``: as in :meth:`TfidfVectorizer.fit_transform`)."""
+        if isinstance(X, str):
+            raise ValueError(NOT_ITERABLE)
+        self._validate_params()
+        n_features = _params.n_features(self.n_features)
+        _params.norm("HashingVectorizer", self.norm)
+        dtype = np.dtype(self.dtype)
+        analysis = self._analysis()
+        matrices = []
+        for offset, docs, analyzed in analysis.batches(X, batch_size, progress, "transform"):
+            parts = analysis.core_for(analyzed).hash(
+                docs, analyzed=analyzed, n_features=n_features,
+                alternate_sign=bool(self.alternate_sign), binary=bool(self.binary),
+                norm=self.norm, dtype="float32" if dtype == np.float32 else "float64",
+                first_document=offset,
+            )
+            matrices.append(from_core(parts, dtype))
+        return stack(matrices, n_features, dtype)
+
+    def fit_transform(
+        self, X: Iterable[Any], y: Any = None, *, progress: bool | None = None
+    ) -> sp.csr_matrix:
+        """The hashed document-term matrix."""
+        return self.fit(X, y).transform(X, progress=progress)
