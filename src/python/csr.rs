@@ -28,30 +28,28 @@ macro_rules! with_csr_views {
         use $crate::matrix::csr::CsrView;
         let float64 = $x.0.cast::<PyArray1<f64>>().is_ok();
         let index64 = $x.1.cast::<PyArray1<i64>>().is_ok();
+        // Binds `$view` to a view of `$parts`, borrowing the arrays held in `$arrays`.
+        macro_rules! view {
+            ($view:ident, $arrays:ident, $parts:expr, $t:ty, $i:ty) => {
+                let $arrays = (
+                    $parts.0.cast::<PyArray1<$t>>()?.readonly(),
+                    $parts.1.cast::<PyArray1<$i>>()?.readonly(),
+                    $parts.2.cast::<PyArray1<$i>>()?.readonly(),
+                );
+                let $view = CsrView {
+                    n_rows: $parts.3 .0,
+                    n_columns: $parts.3 .1,
+                    indptr: $arrays.2.as_slice()?,
+                    indices: $arrays.1.as_slice()?,
+                    data: $arrays.0.as_slice()?,
+                };
+                $view.validate()?;
+            };
+        }
         macro_rules! run {
             ($t:ty, $i:ty) => {{
-                let xd = $x.0.cast::<PyArray1<$t>>()?.readonly();
-                let xi = $x.1.cast::<PyArray1<$i>>()?.readonly();
-                let xp = $x.2.cast::<PyArray1<$i>>()?.readonly();
-                let $xv = CsrView {
-                    n_rows: $x.3 .0,
-                    n_columns: $x.3 .1,
-                    indptr: xp.as_slice()?,
-                    indices: xi.as_slice()?,
-                    data: xd.as_slice()?,
-                };
-                let yd = $y.0.cast::<PyArray1<$t>>()?.readonly();
-                let yi = $y.1.cast::<PyArray1<$i>>()?.readonly();
-                let yp = $y.2.cast::<PyArray1<$i>>()?.readonly();
-                let $yv = CsrView {
-                    n_rows: $y.3 .0,
-                    n_columns: $y.3 .1,
-                    indptr: yp.as_slice()?,
-                    indices: yi.as_slice()?,
-                    data: yd.as_slice()?,
-                };
-                $xv.validate()?;
-                $yv.validate()?;
+                view!($xv, x_arrays, $x, $t, $i);
+                view!($yv, y_arrays, $y, $t, $i);
                 $body
             }};
         }
@@ -133,29 +131,31 @@ pub(crate) fn weighted_values<'py>(
             counts.counts.iter().map(|&n| as_int(n) as i64).collect(),
         )
         .into_any(),
-        ValueType::F32 => {
-            let mut data: Vec<f32> = counts.counts.iter().map(|&n| n as f32).collect();
-            weigh(
-                py,
-                n_jobs,
-                &counts.indptr,
-                &counts.columns,
-                &mut data,
-                weighting,
-            )?;
-            PyArray1::from_vec(py, data).into_any()
-        }
-        ValueType::F64 => {
-            let mut data: Vec<f64> = counts.counts.iter().map(|&n| n as f64).collect();
-            weigh(
-                py,
-                n_jobs,
-                &counts.indptr,
-                &counts.columns,
-                &mut data,
-                weighting,
-            )?;
-            PyArray1::from_vec(py, data).into_any()
-        }
+        ValueType::F32 => weighted_floats::<f32>(py, n_jobs, counts, weighting)?,
+        ValueType::F64 => weighted_floats::<f64>(py, n_jobs, counts, weighting)?,
     })
+}
+
+/// Counts as floating-point values of type `T`, weighted by `weighting`.
+fn weighted_floats<'py, T: Real + numpy::Element>(
+    py: Python<'py>,
+    n_jobs: Option<usize>,
+    counts: &Counts,
+    weighting: Weighting<'_>,
+) -> PyResult<Bound<'py, PyAny>> {
+    // Exact: every u32 is an f64, so this rounds once, as `n as f32` does.
+    let mut data: Vec<T> = counts
+        .counts
+        .iter()
+        .map(|&n| T::from_f64(n as f64))
+        .collect();
+    weigh(
+        py,
+        n_jobs,
+        &counts.indptr,
+        &counts.columns,
+        &mut data,
+        weighting,
+    )?;
+    Ok(PyArray1::from_vec(py, data).into_any())
 }

@@ -52,19 +52,14 @@ pub(crate) fn most_similar<'py>(
         )));
     }
     let (indices, scores) = with_csr_views!(x, y, |xv, yv| {
-        detached_reporting(
-            py,
-            n_jobs,
-            progress.as_ref().map(|p| p.clone_ref(py)),
-            || {
-                let threshold = threshold_of(min_score);
-                if exclude_self {
-                    return Ok(most_similar_within(&xv, k, threshold));
-                }
-                let columns = NormalizedColumns::new(&yv);
-                Ok(kernels::most_similar(&xv, &columns, k, threshold, false))
-            },
-        )?
+        detached_reporting(py, n_jobs, progress, || {
+            let threshold = threshold_of(min_score);
+            if exclude_self {
+                return Ok(most_similar_within(&xv, k, threshold));
+            }
+            let columns = NormalizedColumns::new(&yv);
+            Ok(kernels::most_similar(&xv, &columns, k, threshold, false))
+        })?
     });
     Ok((
         PyArray1::from_vec(py, indices),
@@ -87,19 +82,14 @@ pub(crate) fn similar_pairs<'py>(
 ) -> PyResult<Bound<'py, PyTuple>> {
     let n_columns = y.3 .0;
     let (indptr, columns, values) = with_csr_views!(x, y, |xv, yv| {
-        detached_reporting(
-            py,
-            n_jobs,
-            progress.as_ref().map(|p| p.clone_ref(py)),
-            || {
-                let threshold = threshold_of(min_score);
-                if upper_only {
-                    return similar_pairs_within(&xv, threshold);
-                }
-                let normalized = NormalizedColumns::new(&yv);
-                kernels::similar_pairs(&xv, &normalized, threshold, false)
-            },
-        )?
+        detached_reporting(py, n_jobs, progress, || {
+            let threshold = threshold_of(min_score);
+            if upper_only {
+                return similar_pairs_within(&xv, threshold);
+            }
+            let normalized = NormalizedColumns::new(&yv);
+            kernels::similar_pairs(&xv, &normalized, threshold, false)
+        })?
     });
     let data = PyArray1::from_vec(py, values).into_any();
     csr_for_python(py, indptr, columns, data, n_columns)
