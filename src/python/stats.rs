@@ -13,7 +13,8 @@ use crate::python::errors::misuse;
 use crate::python::options::fit_options;
 use crate::python::vectorizers::{PyAnalyzer, PyVocabulary};
 
-/// Mergeable corpus statistics (`stats::CorpusStats`): the state of `textsim.CorpusStats`.
+/// Mergeable corpus statistics (`features::stats::CorpusStats`): the state of
+/// `textsim.CorpusStats`.
 #[pyclass(name = "StatsCore", module = "textsim._core", frozen)]
 pub(crate) struct PyStats {
     stats: std::sync::Mutex<CorpusStats>,
