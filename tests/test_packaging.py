@@ -63,8 +63,9 @@ def test_imported_from_the_installed_wheel() -> None:
     package_dir = Path(textsim.__file__).resolve().parent
     site_dirs = {Path(sysconfig.get_paths()[key]).resolve() for key in ("purelib", "platlib")}
     assert package_dir.parent in site_dirs, f"textsim imported from {package_dir}, not the venv"
-    assert not package_dir.is_relative_to(SOURCE_ROOT), "textsim imported from the source tree"
-    assert all(Path(p).resolve() != SOURCE_ROOT / "python" for p in sys.path if p)
+    source_package = SOURCE_ROOT / "python"
+    assert not package_dir.is_relative_to(source_package), "textsim imported from python/"
+    assert all(Path(p).resolve() != source_package for p in sys.path if p), sys.path
 
     distribution = importlib.metadata.distribution("textsim")
     origin = json.loads(distribution.read_text("direct_url.json") or "{}")
