@@ -8,6 +8,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import sys
+import sysconfig
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
@@ -103,8 +104,9 @@ def test_the_interpreter_lock_is_released_while_textsim_works():
     assert still_running, "this thread could only run Python code after the call ended"
 
 
+# sys._is_gil_enabled exists on every 3.13, GIL or not; only this says the build is free-threaded.
 @pytest.mark.skipif(
-    not hasattr(sys, "_is_gil_enabled"), reason="not a free-threaded Python build (3.13t+)"
+    not sysconfig.get_config_var("Py_GIL_DISABLED"), reason="not a free-threaded Python build (3.13t+)"
 )
 def test_importing_textsim_keeps_free_threaded_python_free_threaded():
     # The extension declares that it does not need the GIL (pyo3 0.30 modules default to

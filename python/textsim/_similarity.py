@@ -146,7 +146,8 @@ def cosine_similarity(X: Any, Y: Any = None, dense_output: bool = True) -> Any:
 def explain(vectorizer: Any, doc_a: Any, doc_b: Any, top: int = 10) -> list[tuple[str, float]]:
     """The terms that contribute most to the cosine between two documents under a fitted
     vectorizer, as ``(term, contribution)`` pairs, largest first. All contributions (not only
-    the top ones) sum to the cosine: contribution of term t = a_t * b_t / (|a| |b|)."""
+    the top ones) sum to the cosine: contribution of term t is
+    ``a_t * b_t / (|a| |b|)``."""
     vectors = sp.csr_matrix(vectorizer.transform([doc_a, doc_b]), dtype=np.float64)
     a, b = vectors[0], vectors[1]
     norm = np.sqrt(a.multiply(a).sum()) * np.sqrt(b.multiply(b).sum())
