@@ -1,8 +1,10 @@
 //! The numeric types of matrices: the floating-point types values are stored in (arithmetic in
 //! f64), and the integer types of CSR index arrays (ours, and scipy's int32 and int64).
 
+use crate::runtime::alloc::Zeroable;
+
 /// The floating-point types the weights are stored in. Arithmetic is done in f64.
-pub trait Real: Copy + Default + Send + Sync + 'static {
+pub trait Real: Copy + Default + Send + Sync + Zeroable + 'static {
     fn to_f64(self) -> f64;
     fn from_f64(value: f64) -> Self;
     /// `self + a * b`, in this type.

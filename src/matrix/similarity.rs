@@ -7,13 +7,15 @@
 //! one accumulator per thread: an n × m matrix is never made. Within one matrix the triangle
 //! kernels (`triangle.rs`) do half the work and give these kernels' answers bit for bit.
 
+use std::sync::Mutex;
+
 use rayon::prelude::*;
 
 use crate::error::Error;
 use crate::matrix::columns::NormalizedColumns;
 use crate::matrix::csr::{assemble_rows, CsrParts, CsrView};
 use crate::matrix::numeric::{Index, Real};
-use crate::runtime::cancel::{advance, is_cancelled};
+use crate::runtime::cancel::{advance, checkpoint, is_cancelled};
 
 /// One worker's accumulator: a dense row of scores and the entries touched. Each slot carries
 /// the number of the row it was last touched for, so a slot is read and written in one place
@@ -254,17 +256,32 @@ pub fn similar_pairs<T: Real, I: Index>(
     threshold: Threshold,
     upper_only: bool,
 ) -> Result<CsrParts, Error> {
+    collect_rows(x.n_rows, |visit| {
+        for_each_row_of_pairs(x, y, threshold, upper_only, visit)
+    })
+}
+
+/// `similar_pairs`, handed row by row to `visit(i, pairs of row i, columns ascending)` from
+/// parallel workers as each row finishes, instead of gathered (groups are built this way,
+/// without holding the pairs).
+pub(crate) fn for_each_row_of_pairs<T: Real, I: Index>(
+    x: &CsrView<'_, T, I>,
+    y: &NormalizedColumns<T>,
+    threshold: Threshold,
+    upper_only: bool,
+    visit: impl Fn(usize, &mut Vec<(u32, f64)>) + Sync,
+) {
     let norms = x.row_norms();
-    let rows: Vec<Vec<(u32, f64)>> = (0..x.n_rows)
+    (0..x.n_rows)
         .into_par_iter()
         .with_min_len(16)
-        .map_init(
-            || (Accumulator::<T>::new(y.n_rows), Vec::<T>::new()),
-            |(accumulator, dense), r| {
-                let mut row = Vec::new();
+        .for_each_init(
+            || (Accumulator::<T>::new(y.n_rows), Vec::<T>::new(), Vec::new()),
+            |(accumulator, dense, row), r| {
                 if is_cancelled() {
-                    return row; // the caller drops the whole result
+                    return; // the caller drops the whole result
                 }
+                row.clear();
                 if sweeps_densely(x, r, norms[r], y, threshold) {
                     // As in `most_similar`: the sweep meets the rows in order, no sort needed.
                     dense.resize(y.n_rows, T::default());
@@ -277,21 +294,41 @@ pub fn similar_pairs<T: Real, I: Index>(
                             row.push((j as u32, score));
                         }
                     }
-                    return row;
+                } else {
+                    accumulator.accumulate(x, norms[r], r, y);
+                    advance(1);
+                    accumulator.drain(|j, score| {
+                        if (!upper_only || j as usize > r) && threshold.accepts(score) {
+                            row.push((j, score));
+                        }
+                    });
+                    row.sort_unstable_by_key(|&(j, _)| j);
                 }
-                accumulator.accumulate(x, norms[r], r, y);
-                advance(1);
-                accumulator.drain(|j, score| {
-                    if (!upper_only || j as usize > r) && threshold.accepts(score) {
-                        row.push((j, score));
-                    }
-                });
-                row.sort_unstable_by_key(|&(j, _)| j);
-                row
+                visit(r, row);
             },
-        )
-        .collect();
-    assemble_rows(rows)
+        );
+}
+
+/// The rows a row visitor hands out, gathered into CSR parts.
+pub(crate) fn collect_rows(
+    n_rows: usize,
+    walk: impl FnOnce(&(dyn Fn(usize, &mut Vec<(u32, f64)>) + Sync)),
+) -> Result<CsrParts, Error> {
+    let rows: Vec<Mutex<Vec<(u32, f64)>>> = (0..n_rows).map(|_| Mutex::new(Vec::new())).collect();
+    walk(&|r, row| {
+        *rows[r]
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner()) = std::mem::take(row);
+    });
+    checkpoint()?;
+    assemble_rows(
+        rows.into_iter()
+            .map(|row| {
+                row.into_inner()
+                    .unwrap_or_else(|poisoned| poisoned.into_inner())
+            })
+            .collect(),
+    )
 }
 
 /// The cosine of every row of X with every row of Y, written into `out` (`n_rows × m`, zeros on
@@ -329,7 +366,7 @@ pub fn dense_cosines<T: Real, I: Index>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::matrix::components::connected_components;
+    use crate::matrix::groups::connected_components;
 
     /// A small CSR matrix from dense rows.
     fn csr(rows: &[&[f64]]) -> (Vec<usize>, Vec<usize>, Vec<f64>, usize) {
@@ -438,7 +475,7 @@ mod tests {
         assert_eq!(p, [0, 1, 1, 1, 1]);
         assert_eq!(c, [2]);
         assert!((v[0] - 1.0).abs() < 1e-12);
-        assert_eq!(connected_components(4, &p, &c), [0, 1, 0, 2]);
+        assert_eq!(connected_components(4, &p, &c).unwrap(), [0, 1, 0, 2]);
         let mut out = vec![0.0; 16];
         dense_cosines(&view, &columns, &mut out);
         assert!((out[2] - 1.0).abs() < 1e-12 && out[1] == 0.0 && out[4..8] == [0.0; 4]);

@@ -8,9 +8,9 @@ use rayon::prelude::*;
 
 use crate::error::Error;
 use crate::matrix::columns::NormalizedColumns;
-use crate::matrix::csr::{assemble_rows, CsrParts, CsrView};
+use crate::matrix::csr::{CsrParts, CsrView};
 use crate::matrix::numeric::{Index, Real};
-use crate::matrix::similarity::{most_similar, similar_pairs, Threshold};
+use crate::matrix::similarity::{collect_rows, for_each_row_of_pairs, most_similar, Threshold};
 use crate::matrix::top_k::{merge_into, TopKLists};
 use crate::runtime::cancel::{advance, is_cancelled};
 
@@ -170,20 +170,32 @@ pub fn similar_pairs_within<T: Real, I: Index>(
     x: &CsrView<'_, T, I>,
     threshold: Threshold,
 ) -> Result<CsrParts, Error> {
+    collect_rows(x.n_rows, |visit| {
+        for_each_row_of_pairs_within(x, threshold, visit)
+    })
+}
+
+/// `similar_pairs_within`, handed row by row to `visit` (as `for_each_row_of_pairs` does).
+pub(crate) fn for_each_row_of_pairs_within<T: Real, I: Index>(
+    x: &CsrView<'_, T, I>,
+    threshold: Threshold,
+    visit: impl Fn(usize, &mut Vec<(u32, f64)>) + Sync,
+) {
     if threshold.accepts(0.0) || x.data.len() > u32::MAX as usize {
-        return similar_pairs(x, &NormalizedColumns::new(x), threshold, true);
+        let columns = NormalizedColumns::new(x);
+        return for_each_row_of_pairs(x, &columns, threshold, true, visit);
     }
     let (columns, slots) = NormalizedColumns::with_slots(x);
-    let rows: Vec<Vec<(u32, f64)>> = (0..x.n_rows)
+    (0..x.n_rows)
         .into_par_iter()
         .with_min_len(16)
-        .map_init(
-            || UpperAccumulator::<T>::new(x.n_rows),
-            |accumulator, i| {
-                let mut row = Vec::new();
+        .for_each_init(
+            || (UpperAccumulator::<T>::new(x.n_rows), Vec::new()),
+            |(accumulator, row), i| {
                 if is_cancelled() {
-                    return row; // the caller drops the whole result
+                    return; // the caller drops the whole result
                 }
+                row.clear();
                 accumulator.upper_row(x, &columns, &slots, i, |j, score| {
                     if threshold.accepts(score.to_f64()) {
                         row.push((j, score.to_f64()));
@@ -191,11 +203,9 @@ pub fn similar_pairs_within<T: Real, I: Index>(
                 });
                 advance(1);
                 row.sort_unstable_by_key(|&(j, _)| j);
-                row
+                visit(i, row);
             },
-        )
-        .collect();
-    assemble_rows(rows)
+        );
 }
 
 #[cfg(test)]
@@ -262,7 +272,8 @@ mod tests {
                     assert_eq!(got, expected, "n={n} k={k} {threshold:?} threads={threads}");
                 }
             }
-            let expected = similar_pairs(&view, &columns, threshold, true);
+            let expected =
+                crate::matrix::similarity::similar_pairs(&view, &columns, threshold, true);
             for threads in [1, 3] {
                 let got = in_pool(threads, || similar_pairs_within(&view, threshold));
                 assert_eq!(got, expected, "pairs n={n} {threshold:?} threads={threads}");

@@ -9,6 +9,7 @@ use pyo3::prelude::*;
 use crate::error::Error;
 use crate::features::analyzer::AnalyzerKind;
 use crate::features::vocabulary::{DocumentBound, FitOptions};
+use crate::matrix::pruned::Method;
 use crate::matrix::weight::Norm;
 use crate::text::accents::StripAccents;
 use crate::text::decode::DecodeErrors;
@@ -45,6 +46,11 @@ pub(crate) const ANALYZERS: &[(&str, AnalyzerKind)] = &[
     ("word", AnalyzerKind::Word),
     ("char", AnalyzerKind::Char),
     ("char_wb", AnalyzerKind::CharWb),
+];
+pub(crate) const METHODS: &[(&str, Method)] = &[
+    ("auto", Method::Auto),
+    ("full", Method::Full),
+    ("pruned", Method::Pruned),
 ];
 pub(crate) const NORMS: &[(&str, Norm)] = &[("l1", Norm::L1), ("l2", Norm::L2)];
 pub(crate) const VALUE_TYPES: &[(&str, ValueType)] = &[

@@ -8,13 +8,14 @@ use pyo3::types::PyTuple;
 
 use crate::error::Error;
 use crate::matrix::columns::NormalizedColumns;
-use crate::matrix::components;
 use crate::matrix::csr::CsrView;
+use crate::matrix::groups;
 use crate::matrix::numeric::{Index, Real};
 use crate::matrix::similarity::{self as kernels, Threshold};
-use crate::matrix::triangle::{most_similar_within, similar_pairs_within};
+use crate::matrix::thresholded::{most_similar_above, similar_pairs_above};
 use crate::python::csr::{csr_for_python, with_csr_views, CsrArgs};
 use crate::python::detach::{detached, detached_reporting};
+use crate::python::options::{choice, METHODS};
 
 /// `(indices, scores)` of `most_similar`.
 type Neighbours<'py> = (Bound<'py, PyArray1<i64>>, Bound<'py, PyArray1<f64>>);
@@ -24,9 +25,10 @@ fn threshold_of(min_score: Option<f64>) -> Threshold {
 }
 
 /// For each row of X, its `k` most similar rows of Y (of X itself, excluding the row, when
-/// `exclude_self`): `(indices, scores)` flat, `n_rows * k` long.
+/// `exclude_self`): `(indices, scores)` flat, `n_rows * k` long. `algorithm` names the kernel
+/// ("auto": the work estimate chooses; "full"; "pruned", where a threshold above 0 allows it).
 #[pyfunction]
-#[pyo3(signature = (x, y, *, k, min_score, exclude_self, n_jobs, progress=None))]
+#[pyo3(signature = (x, y, *, k, min_score, exclude_self, n_jobs, progress=None, algorithm="auto"))]
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn most_similar<'py>(
     py: Python<'py>,
@@ -37,7 +39,9 @@ pub(crate) fn most_similar<'py>(
     exclude_self: bool,
     n_jobs: Option<usize>,
     progress: Option<Py<PyAny>>,
+    algorithm: &str,
 ) -> PyResult<Neighbours<'py>> {
+    let method = choice("algorithm", algorithm, METHODS)?;
     // The answer is allocated in the core, where running out of memory would abort the
     // interpreter: refuse, as a MemoryError, an answer that cannot be allocated.
     let answer_fits =
@@ -53,12 +57,8 @@ pub(crate) fn most_similar<'py>(
     }
     let (indices, scores) = with_csr_views!(x, y, |xv, yv| {
         detached_reporting(py, n_jobs, progress, || {
-            let threshold = threshold_of(min_score);
-            if exclude_self {
-                return Ok(most_similar_within(&xv, k, threshold));
-            }
-            let columns = NormalizedColumns::new(&yv);
-            Ok(kernels::most_similar(&xv, &columns, k, threshold, false))
+            let y = if exclude_self { None } else { Some(&yv) };
+            most_similar_above(&xv, y, k, threshold_of(min_score), method)
         })?
     });
     Ok((
@@ -70,7 +70,8 @@ pub(crate) fn most_similar<'py>(
 /// Every pair of rows (row of X, row of Y) that share a term and whose cosine passes
 /// `min_score` (None: every such pair), as CSR parts; with `upper_only`, only pairs i < j.
 #[pyfunction]
-#[pyo3(signature = (x, y, *, min_score, upper_only, n_jobs, progress=None))]
+#[pyo3(signature = (x, y, *, min_score, upper_only, n_jobs, progress=None, algorithm="auto"))]
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn similar_pairs<'py>(
     py: Python<'py>,
     x: CsrArgs<'py>,
@@ -79,16 +80,14 @@ pub(crate) fn similar_pairs<'py>(
     upper_only: bool,
     n_jobs: Option<usize>,
     progress: Option<Py<PyAny>>,
+    algorithm: &str,
 ) -> PyResult<Bound<'py, PyTuple>> {
+    let method = choice("algorithm", algorithm, METHODS)?;
     let n_columns = y.3 .0;
     let (indptr, columns, values) = with_csr_views!(x, y, |xv, yv| {
         detached_reporting(py, n_jobs, progress, || {
-            let threshold = threshold_of(min_score);
-            if upper_only {
-                return similar_pairs_within(&xv, threshold);
-            }
-            let normalized = NormalizedColumns::new(&yv);
-            kernels::similar_pairs(&xv, &normalized, threshold, false)
+            let y = if upper_only { None } else { Some(&yv) };
+            similar_pairs_above(&xv, y, threshold_of(min_score), method)
         })?
     });
     let data = PyArray1::from_vec(py, values).into_any();
@@ -157,6 +156,28 @@ pub(crate) fn connected_components<'py>(
     }
     Ok(PyArray1::from_vec(
         py,
-        components::connected_components(n, &indptr, &columns),
+        groups::connected_components(n, &indptr, &columns)?,
     ))
+}
+
+/// Group labels of the rows of X: rows joined by pairs whose cosine is at least `min_score`,
+/// groups numbered in the order of their first rows. The pairs are never held: the groups are
+/// built as they stream out of the kernel.
+#[pyfunction]
+#[pyo3(signature = (x, *, min_score, n_jobs, progress=None, algorithm="auto"))]
+pub(crate) fn near_duplicates<'py>(
+    py: Python<'py>,
+    x: CsrArgs<'py>,
+    min_score: f64,
+    n_jobs: Option<usize>,
+    progress: Option<Py<PyAny>>,
+    algorithm: &str,
+) -> PyResult<Bound<'py, PyArray1<i64>>> {
+    let method = choice("algorithm", algorithm, METHODS)?;
+    let labels = with_csr_views!(x, x, |xv, _xv| {
+        detached_reporting(py, n_jobs, progress, || {
+            groups::near_duplicates(&xv, min_score, method)
+        })?
+    });
+    Ok(PyArray1::from_vec(py, labels))
 }

@@ -1,0 +1,94 @@
+//! Allocations whose size comes from the input: a size the memory cannot hold becomes
+//! `Error::OutOfMemory` (Python's `MemoryError`) instead of aborting the process.
+
+use std::alloc::{alloc_zeroed, Layout};
+
+use crate::error::Error;
+
+/// Plain numbers whose all-zero bytes are the value 0.
+///
+/// # Safety
+/// Implement only for types for which every all-zero bit pattern is a valid value.
+pub unsafe trait Zeroable: Copy {}
+
+// SAFETY: zero bytes are 0 (or 0.0) for each of these.
+unsafe impl Zeroable for u8 {}
+unsafe impl Zeroable for u32 {}
+unsafe impl Zeroable for u64 {}
+unsafe impl Zeroable for usize {}
+unsafe impl Zeroable for i64 {}
+unsafe impl Zeroable for f32 {}
+unsafe impl Zeroable for f64 {}
+
+fn out_of_memory<V>(len: usize, what: &'static str) -> Error {
+    Error::OutOfMemory {
+        what,
+        bytes: len.saturating_mul(std::mem::size_of::<V>()),
+    }
+}
+
+/// An empty vector with room for `len` values.
+pub(crate) fn try_with_capacity<V>(len: usize, what: &'static str) -> Result<Vec<V>, Error> {
+    let mut vec = Vec::new();
+    vec.try_reserve_exact(len)
+        .map_err(|_| out_of_memory::<V>(len, what))?;
+    Ok(vec)
+}
+
+/// `len` zeros. The memory comes zeroed from the allocator (for large sizes, pages the
+/// system maps on first touch), so a table that is mostly written by worker threads is never
+/// cleared by one thread first.
+pub(crate) fn try_zeroed<V: Zeroable>(len: usize, what: &'static str) -> Result<Vec<V>, Error> {
+    if len == 0 || std::mem::size_of::<V>() == 0 {
+        return Ok(Vec::new());
+    }
+    let layout = Layout::array::<V>(len).map_err(|_| out_of_memory::<V>(len, what))?;
+    // SAFETY: the layout has a non-zero size (checked above).
+    let pointer = unsafe { alloc_zeroed(layout) } as *mut V;
+    if pointer.is_null() {
+        return Err(out_of_memory::<V>(len, what));
+    }
+    // SAFETY: the pointer comes from the global allocator with the layout of `len` values of
+    // `V` (what a `Vec<V>` of capacity `len` owns), and all `len` values are initialised: zero
+    // bytes are a valid `V` (`Zeroable`).
+    Ok(unsafe { Vec::from_raw_parts(pointer, len, len) })
+}
+
+/// `len` copies of `value`.
+pub(crate) fn try_filled<V: Clone>(
+    len: usize,
+    value: V,
+    what: &'static str,
+) -> Result<Vec<V>, Error> {
+    let mut vec = try_with_capacity(len, what)?;
+    vec.resize(len, value);
+    Ok(vec)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn zeroed_vectors_are_zero_and_growable() {
+        let mut v: Vec<f64> = try_zeroed(1000, "test").unwrap();
+        assert!(v.iter().all(|&x| x == 0.0));
+        v.push(1.0);
+        assert_eq!(v.len(), 1001);
+        assert!(try_zeroed::<u32>(0, "test").unwrap().is_empty());
+    }
+
+    #[test]
+    fn impossible_sizes_are_errors_not_aborts() {
+        let huge = usize::MAX / 4;
+        assert!(matches!(
+            try_zeroed::<u64>(huge, "the table"),
+            Err(Error::OutOfMemory {
+                what: "the table",
+                ..
+            })
+        ));
+        assert!(try_with_capacity::<u64>(huge, "x").is_err());
+        assert!(try_filled(huge, 0u64, "x").is_err());
+    }
+}
