@@ -296,6 +296,13 @@ mod tests {
     }
 
     #[test]
+    fn components_of_a_pair_matrix() {
+        // Pairs 0-2 of four nodes (as `similar_pairs` gives them for rows 0 and 2 alike).
+        let labels = connected_components(4, &[0, 1, 1, 1, 1], &[2]).unwrap();
+        assert_eq!(labels, [0, 1, 0, 2]);
+    }
+
+    #[test]
     fn union_find_labels_follow_first_members() {
         let mut groups = UnionFind::new(6).unwrap();
         groups.union(4, 2);

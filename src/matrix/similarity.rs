@@ -366,7 +366,6 @@ pub fn dense_cosines<T: Real, I: Index>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::matrix::groups::connected_components;
 
     /// A small CSR matrix from dense rows.
     fn csr(rows: &[&[f64]]) -> (Vec<usize>, Vec<usize>, Vec<f64>, usize) {
@@ -475,7 +474,6 @@ mod tests {
         assert_eq!(p, [0, 1, 1, 1, 1]);
         assert_eq!(c, [2]);
         assert!((v[0] - 1.0).abs() < 1e-12);
-        assert_eq!(connected_components(4, &p, &c).unwrap(), [0, 1, 0, 2]);
         let mut out = vec![0.0; 16];
         dense_cosines(&view, &columns, &mut out);
         assert!((out[2] - 1.0).abs() < 1e-12 && out[1] == 0.0 && out[4..8] == [0.0; 4]);
