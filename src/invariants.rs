@@ -14,9 +14,10 @@ use std::sync::{Mutex, OnceLock};
 
 // The public surface only, as the fuzz targets see the crate.
 use crate::{
-    decode, dense_cosines, most_similar, similar_pairs, Analyzer, AnalyzerKind, CsrView,
-    DecodeErrors, NormalizationForm, NormalizedColumns, RawText, Scratch, Segmentation, StopWords,
-    StripAccents, Threshold, Tokenizer, TokenizerOptions,
+    decode, dense_cosines, most_similar, most_similar_above, near_duplicates, similar_pairs,
+    similar_pairs_above, Analyzer, AnalyzerKind, CsrView, DecodeErrors, Method, NormalizationForm,
+    NormalizedColumns, RawText, Scratch, Segmentation, StopWords, StripAccents, Threshold,
+    Tokenizer, TokenizerOptions,
 };
 
 /// Reads choices off the front of the fuzzer's bytes.
@@ -233,8 +234,9 @@ pub fn check_similarity(data: &[u8]) {
     };
     assert_eq!(x.validate(), Ok(()));
     assert_eq!(y.validate(), Ok(()));
-    let columns = NormalizedColumns::new(&y);
-    let (neighbours, scores) = most_similar(&x, &columns, k, threshold, false);
+    let columns = NormalizedColumns::new(&y).expect("a small input fits in memory");
+    let (neighbours, scores) =
+        most_similar(&x, &columns, k, threshold, false).expect("a small answer fits in memory");
     let mut dense = vec![0.0; x.n_rows * y.n_rows];
     dense_cosines(&x, &columns, &mut dense);
     // Inputs here are small: the result always fits in memory.
@@ -313,6 +315,49 @@ pub fn check_similarity(data: &[u8]) {
             assert!(
                 row_neighbours[..clear].iter().all(|&j| j >= 0),
                 "a clear neighbour was left out"
+            );
+        }
+    }
+    check_pruned_search(&x, &y, k);
+}
+
+/// The pruned search gives the full product's pairs and neighbours, bit for bit, at
+/// thresholds on both sides of the scores (the matrices made nonnegative, as the search
+/// requires; with signs it leaves the work to the full product, which is checked too).
+fn check_pruned_search(x: &CsrView<'_, f64, usize>, y: &CsrView<'_, f64, usize>, k: usize) {
+    let magnitudes = |m: &CsrView<'_, f64, usize>| m.data.iter().map(|v| v.abs()).collect();
+    let (x_data, y_data): (Vec<f64>, Vec<f64>) = (magnitudes(x), magnitudes(y));
+    let signed = [(*x, *y)];
+    let x_plus = CsrView {
+        data: &x_data,
+        ..*x
+    };
+    let y_plus = CsrView {
+        data: &y_data,
+        ..*y
+    };
+    for (x, y) in signed.into_iter().chain([(x_plus, y_plus)]) {
+        for t in [1e-9, 0.5, 0.7071067811865476, 1.0] {
+            let threshold = Threshold::AtLeast(t);
+            for y in [None, Some(&y)] {
+                let pairs = |method| {
+                    similar_pairs_above(&x, y, threshold, method).expect("a small answer fits")
+                };
+                assert_eq!(pairs(Method::Pruned), pairs(Method::Full), "pairs at {t}");
+                let neighbours = |method| {
+                    most_similar_above(&x, y, k, threshold, method).expect("a small answer fits")
+                };
+                assert_eq!(
+                    neighbours(Method::Pruned),
+                    neighbours(Method::Full),
+                    "top k at {t}"
+                );
+            }
+            let groups = |method| near_duplicates(&x, t, method).expect("a small answer fits");
+            assert_eq!(
+                groups(Method::Pruned),
+                groups(Method::Full),
+                "groups at {t}"
             );
         }
     }

@@ -215,7 +215,7 @@ fn join_pairs<T: Real, I: Index>(
             if !pairs.is_empty() {
                 join(i, &mut pairs.iter().map(|&(j, _)| j));
             }
-        });
+        })?;
     }
     checkpoint()?;
     groups

@@ -68,7 +68,9 @@ impl<T: Real> Scratch<T> {
         let what = "the similarity search's work space";
         Ok(Scratch {
             partial: try_zeroed(height, what)?,
-            touched: try_zeroed(height, what)?,
+            // One slot more: each posting writes its row into the next slot before the count
+            // says whether it was new, so the slot after the last row met is written too.
+            touched: try_zeroed(height + 1, what)?,
             dense: try_zeroed(n_ranks, what)?,
             before: Vec::new(),
         })
@@ -863,7 +865,7 @@ mod tests {
             csr_y.2.iter().map(|&v| T::from_f64(v)).collect(),
         );
         let (x, y) = (view(csr_x, &xv), view(csr_y, &yv));
-        let columns = NormalizedColumns::new(&y);
+        let columns = NormalizedColumns::new(&y).unwrap();
         for &t in thresholds {
             let expected =
                 similarity::similar_pairs(&x, &columns, Threshold::AtLeast(t), false).unwrap();
@@ -877,7 +879,8 @@ mod tests {
             }
             for k in [1, 4, 50] {
                 let expected =
-                    similarity::most_similar(&x, &columns, k, Threshold::AtLeast(t), false);
+                    similarity::most_similar(&x, &columns, k, Threshold::AtLeast(t), false)
+                        .unwrap();
                 let got = in_pool(2, || {
                     most_similar(&x, Some(&y), k, t, Method::Pruned).unwrap()
                 });
@@ -918,7 +921,8 @@ mod tests {
             let x = view(&csr, &values);
             for t in [0.2, 0.5, 0.9] {
                 for k in [1, 3, 10] {
-                    let expected = triangle::most_similar_within(&x, k, Threshold::AtLeast(t));
+                    let expected =
+                        triangle::most_similar_within(&x, k, Threshold::AtLeast(t)).unwrap();
                     for threads in [1, 4] {
                         let got = in_pool(threads, || {
                             most_similar(&x, None, k, t, Method::Pruned).unwrap()
@@ -977,6 +981,5 @@ mod tests {
         assert_eq!(pairs_within(&x, 0.5, Method::Full).unwrap(), None);
         // The estimate: at a low threshold most of the walk remains.
         assert_eq!(pairs_within(&x, 0.01, Method::Auto).unwrap(), None);
-        let _ = NormalizedColumns::new(&x);
     }
 }

@@ -15,6 +15,7 @@ use crate::error::Error;
 use crate::matrix::columns::NormalizedColumns;
 use crate::matrix::csr::{assemble_rows, CsrParts, CsrView};
 use crate::matrix::numeric::{Index, Real};
+use crate::runtime::alloc::{try_filled, try_zeroed};
 use crate::runtime::cancel::{advance, checkpoint, is_cancelled};
 
 /// One worker's accumulator: a dense row of scores and the entries touched. Each slot carries
@@ -165,6 +166,20 @@ fn accumulate_dense<T: Real, I: Index>(
     }
 }
 
+/// The arrays of a top-k answer: `n_rows × k` indices of -1 and scores of 0, or the error
+/// that they do not fit in memory.
+pub(crate) fn answer(n_rows: usize, k: usize) -> Result<(Vec<i64>, Vec<f64>), Error> {
+    let what = "the neighbours found";
+    let slots = n_rows.checked_mul(k).ok_or(Error::OutOfMemory {
+        what,
+        bytes: usize::MAX,
+    })?;
+    Ok((
+        try_filled(slots, -1i64, what)?,
+        try_zeroed::<f64>(slots, what)?,
+    ))
+}
+
 /// For each row of X, its `k` most similar rows of Y: `(indices, scores)`, `n_rows × k` in row
 /// order, best first, ties to the lower index, padded with -1 and 0. With `exclude_self`, row
 /// `i` of X is not its own neighbour (X and Y are the same matrix).
@@ -174,12 +189,11 @@ pub fn most_similar<T: Real, I: Index>(
     k: usize,
     threshold: Threshold,
     exclude_self: bool,
-) -> (Vec<i64>, Vec<f64>) {
+) -> Result<(Vec<i64>, Vec<f64>), Error> {
     let norms = x.row_norms();
-    let mut indices = vec![-1i64; x.n_rows * k];
-    let mut scores = vec![0f64; x.n_rows * k];
+    let (mut indices, mut scores) = answer(x.n_rows, k)?;
     if k == 0 {
-        return (indices, scores);
+        return Ok((indices, scores));
     }
     indices
         .par_chunks_mut(k)
@@ -245,7 +259,7 @@ pub fn most_similar<T: Real, I: Index>(
                 }
             },
         );
-    (indices, scores)
+    Ok((indices, scores))
 }
 
 /// Every pair `(i, j, score)` with `score` accepted by `threshold`, rows of X in order and,
@@ -257,7 +271,8 @@ pub fn similar_pairs<T: Real, I: Index>(
     upper_only: bool,
 ) -> Result<CsrParts, Error> {
     collect_rows(x.n_rows, |visit| {
-        for_each_row_of_pairs(x, y, threshold, upper_only, visit)
+        for_each_row_of_pairs(x, y, threshold, upper_only, visit);
+        Ok(())
     })
 }
 
@@ -312,14 +327,14 @@ pub(crate) fn for_each_row_of_pairs<T: Real, I: Index>(
 /// The rows a row visitor hands out, gathered into CSR parts.
 pub(crate) fn collect_rows(
     n_rows: usize,
-    walk: impl FnOnce(&(dyn Fn(usize, &mut Vec<(u32, f64)>) + Sync)),
+    walk: impl FnOnce(&(dyn Fn(usize, &mut Vec<(u32, f64)>) + Sync)) -> Result<(), Error>,
 ) -> Result<CsrParts, Error> {
     let rows: Vec<Mutex<Vec<(u32, f64)>>> = (0..n_rows).map(|_| Mutex::new(Vec::new())).collect();
     walk(&|r, row| {
         *rows[r]
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner()) = std::mem::take(row);
-    });
+    })?;
     checkpoint()?;
     assemble_rows(
         rows.into_iter()
@@ -420,9 +435,9 @@ mod tests {
             data: &data,
         };
         view.validate().unwrap();
-        let columns = NormalizedColumns::new(&view);
+        let columns = NormalizedColumns::new(&view).unwrap();
         let k = 5;
-        let (found, scores) = most_similar(&view, &columns, k, Threshold::Positive, true);
+        let (found, scores) = most_similar(&view, &columns, k, Threshold::Positive, true).unwrap();
         for i in 0..rows.len() {
             let mut expected: Vec<(f64, usize)> = (0..rows.len())
                 .filter(|&j| j != i)
@@ -466,8 +481,8 @@ mod tests {
             indices: &indices,
             data: &data,
         };
-        let columns = NormalizedColumns::new(&view);
-        let (found, _) = most_similar(&view, &columns, 3, Threshold::Positive, true);
+        let columns = NormalizedColumns::new(&view).unwrap();
+        let (found, _) = most_similar(&view, &columns, 3, Threshold::Positive, true).unwrap();
         assert_eq!(&found[3..6], &[-1, -1, -1]);
         assert_eq!(&found[0..3], &[2, 3, -1]);
         let (p, c, v) = similar_pairs(&view, &columns, Threshold::AtLeast(0.9), true).unwrap();

@@ -40,7 +40,7 @@ pub fn similar_pairs_above<T: Real, I: Index>(
     }
     match y {
         None => triangle::similar_pairs_within(x, threshold),
-        Some(y) => similarity::similar_pairs(x, &NormalizedColumns::new(y), threshold, false),
+        Some(y) => similarity::similar_pairs(x, &NormalizedColumns::new(y)?, threshold, false),
     }
 }
 
@@ -58,8 +58,8 @@ pub fn most_similar_above<T: Real, I: Index>(
             return Ok(found);
         }
     }
-    Ok(match y {
+    match y {
         None => triangle::most_similar_within(x, k, threshold),
-        Some(y) => similarity::most_similar(x, &NormalizedColumns::new(y), k, threshold, false),
-    })
+        Some(y) => similarity::most_similar(x, &NormalizedColumns::new(y)?, k, threshold, false),
+    }
 }

@@ -7,7 +7,9 @@
 //! that a candidate that cannot get in (nearly all of them, once the lists are full) is
 //! rejected by one read of a small array.
 
+use crate::error::Error;
 use crate::matrix::numeric::Real;
+use crate::runtime::alloc::{try_filled, try_zeroed};
 
 /// Whether candidate `a` ranks before candidate `b`.
 #[inline]
@@ -27,14 +29,19 @@ pub(crate) struct TopKLists<T> {
 }
 
 impl<T: Real> TopKLists<T> {
-    pub(crate) fn new(n: usize, k: usize) -> Self {
-        TopKLists {
+    pub(crate) fn new(n: usize, k: usize) -> Result<Self, Error> {
+        let what = "the best-k lists";
+        let slots = n.checked_mul(k).ok_or(Error::OutOfMemory {
+            what,
+            bytes: usize::MAX,
+        })?;
+        Ok(TopKLists {
             k,
-            scores: vec![T::default(); n * k],
-            indices: vec![0; n * k],
-            lengths: vec![0; n],
-            cutoff: vec![T::from_f64(f64::NEG_INFINITY); n],
-        }
+            scores: try_zeroed(slots, what)?,
+            indices: try_zeroed(slots, what)?,
+            lengths: try_zeroed(n, what)?,
+            cutoff: try_filled(n, T::from_f64(f64::NEG_INFINITY), what)?,
+        })
     }
 
     /// Offers `(score, index)` to row `row`'s list.
@@ -154,7 +161,7 @@ mod tests {
         expected.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
         expected.truncate(7);
         for rotation in [0, 13, 101] {
-            let mut lists = TopKLists::<f64>::new(2, 7);
+            let mut lists = TopKLists::<f64>::new(2, 7).unwrap();
             let mut order = candidates.clone();
             order.rotate_left(rotation);
             order.reverse();

@@ -10,7 +10,9 @@ use crate::error::Error;
 use crate::matrix::columns::NormalizedColumns;
 use crate::matrix::csr::{CsrParts, CsrView};
 use crate::matrix::numeric::{Index, Real};
-use crate::matrix::similarity::{collect_rows, for_each_row_of_pairs, most_similar, Threshold};
+use crate::matrix::similarity::{
+    answer, collect_rows, for_each_row_of_pairs, most_similar, Threshold,
+};
 use crate::matrix::top_k::{merge_into, TopKLists};
 use crate::runtime::cancel::{advance, is_cancelled};
 
@@ -51,7 +53,7 @@ impl<T: Real> UpperAccumulator<T> {
                 .zip(&slots[start..end])
                 .map(|(&c, &slot)| {
                     let slot = slot as usize;
-                    let below = (slot + 1)..columns.indptr[c.index() + 1];
+                    let below = (slot + 1)..columns.span(c.index()).end;
                     (
                         columns.values[slot],
                         &columns.rows[below.clone()],
@@ -108,7 +110,7 @@ pub fn most_similar_within<T: Real, I: Index>(
     x: &CsrView<'_, T, I>,
     k: usize,
     threshold: Threshold,
-) -> (Vec<i64>, Vec<f64>) {
+) -> Result<(Vec<i64>, Vec<f64>), Error> {
     let n = x.n_rows;
     let threads = rayon::current_num_threads().max(1);
     // Beyond this the per-thread lists would cost more memory than the general path saves time.
@@ -119,12 +121,17 @@ pub fn most_similar_within<T: Real, I: Index>(
         .saturating_mul(8);
     let slots_fit = x.data.len() <= u32::MAX as usize;
     if k == 0 || threshold.accepts(0.0) || list_bytes > MAX_LIST_BYTES || !slots_fit {
-        return most_similar(x, &NormalizedColumns::new(x), k, threshold, true);
+        return most_similar(x, &NormalizedColumns::new(x)?, k, threshold, true);
     }
-    let (columns, slots) = NormalizedColumns::with_slots(x);
+    let (columns, slots) = NormalizedColumns::with_slots(x)?;
     let workers: Vec<Mutex<(UpperAccumulator<T>, TopKLists<T>)>> = (0..threads)
-        .map(|_| Mutex::new((UpperAccumulator::new(n), TopKLists::new(n, k))))
-        .collect();
+        .map(|_| {
+            Ok(Mutex::new((
+                UpperAccumulator::new(n),
+                TopKLists::new(n, k)?,
+            )))
+        })
+        .collect::<Result<_, Error>>()?;
     (0..n).into_par_iter().with_min_len(4).for_each(|i| {
         if is_cancelled() {
             return; // the caller drops the whole result
@@ -147,8 +154,7 @@ pub fn most_similar_within<T: Real, I: Index>(
         .into_iter()
         .map(|state| state.into_inner().unwrap_or_else(|p| p.into_inner()).1)
         .collect();
-    let mut indices = vec![-1i64; n * k];
-    let mut scores = vec![0f64; n * k];
+    let (mut indices, mut scores) = answer(n, k)?;
     indices
         .par_chunks_mut(k)
         .zip(scores.par_chunks_mut(k))
@@ -161,7 +167,7 @@ pub fn most_similar_within<T: Real, I: Index>(
             }
             merge_into(candidates, row_indices, row_scores);
         });
-    (indices, scores)
+    Ok((indices, scores))
 }
 
 /// `similar_pairs` of X with itself, upper triangle only (`i < j`), each pair computed once.
@@ -180,12 +186,13 @@ pub(crate) fn for_each_row_of_pairs_within<T: Real, I: Index>(
     x: &CsrView<'_, T, I>,
     threshold: Threshold,
     visit: impl Fn(usize, &mut Vec<(u32, f64)>) + Sync,
-) {
+) -> Result<(), Error> {
     if threshold.accepts(0.0) || x.data.len() > u32::MAX as usize {
-        let columns = NormalizedColumns::new(x);
-        return for_each_row_of_pairs(x, &columns, threshold, true, visit);
+        let columns = NormalizedColumns::new(x)?;
+        for_each_row_of_pairs(x, &columns, threshold, true, visit);
+        return Ok(());
     }
-    let (columns, slots) = NormalizedColumns::with_slots(x);
+    let (columns, slots) = NormalizedColumns::with_slots(x)?;
     (0..x.n_rows)
         .into_par_iter()
         .with_min_len(16)
@@ -206,6 +213,7 @@ pub(crate) fn for_each_row_of_pairs_within<T: Real, I: Index>(
                 visit(i, row);
             },
         );
+    Ok(())
 }
 
 #[cfg(test)]
@@ -258,7 +266,7 @@ mod tests {
             data: &values,
         };
         view.validate().unwrap();
-        let columns = NormalizedColumns::new(&view);
+        let columns = NormalizedColumns::new(&view).unwrap();
         for threshold in [
             Threshold::Positive,
             Threshold::AtLeast(0.3),
@@ -266,9 +274,11 @@ mod tests {
             Threshold::AtLeast(-0.5),
         ] {
             for k in [1, 3, 7, 200] {
-                let expected = most_similar(&view, &columns, k, threshold, true);
+                let expected = most_similar(&view, &columns, k, threshold, true).unwrap();
                 for threads in [1, 2, 5] {
-                    let got = in_pool(threads, || most_similar_within(&view, k, threshold));
+                    let got = in_pool(threads, || {
+                        most_similar_within(&view, k, threshold).unwrap()
+                    });
                     assert_eq!(got, expected, "n={n} k={k} {threshold:?} threads={threads}");
                 }
             }

@@ -127,7 +127,7 @@ fn fill_dense<T: Real + numpy::Element, I: Index>(
         .into());
     }
     detached(py, n_jobs, || {
-        let columns = NormalizedColumns::new(y);
+        let columns = NormalizedColumns::new(y)?;
         kernels::dense_cosines(x, &columns, out);
         Ok(())
     })
