@@ -337,7 +337,7 @@ fn check_pruned_search(x: &CsrView<'_, f64, usize>, y: &CsrView<'_, f64, usize>,
         ..*y
     };
     for (x, y) in signed.into_iter().chain([(x_plus, y_plus)]) {
-        for t in [1e-9, 0.5, 0.7071067811865476, 1.0] {
+        for t in [1e-9, 0.5, std::f64::consts::FRAC_1_SQRT_2, 1.0] {
             let threshold = Threshold::AtLeast(t);
             for y in [None, Some(&y)] {
                 let pairs = |method| {
