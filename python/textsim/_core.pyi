@@ -20,6 +20,7 @@ __all__ = [
     "similar_pairs",
     "cosine_dense",
     "connected_components",
+    "near_duplicates",
     "__version__",
 ]
 __version__: str
@@ -159,6 +160,7 @@ def most_similar(
     exclude_self: bool,
     n_jobs: int | None,
     progress: Callable[[int], object] | None = None,
+    algorithm: str = "auto",
 ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]: ...
 def similar_pairs(
     x: _CsrParts,
@@ -168,11 +170,20 @@ def similar_pairs(
     upper_only: bool,
     n_jobs: int | None,
     progress: Callable[[int], object] | None = None,
+    algorithm: str = "auto",
 ) -> _Matrix: ...
 def cosine_dense(
     x: _CsrParts, y: _CsrParts, out: npt.NDArray[Any], *, n_jobs: int | None
 ) -> None: ...
 def connected_components(
     n: int, indptr: npt.NDArray[np.int64], indices: npt.NDArray[np.int64]
+) -> npt.NDArray[np.int64]: ...
+def near_duplicates(
+    x: _CsrParts,
+    *,
+    min_score: float,
+    n_jobs: int | None,
+    progress: Callable[[int], object] | None = None,
+    algorithm: str = "auto",
 ) -> npt.NDArray[np.int64]: ...
 def sentences(text: str) -> list[str]: ...

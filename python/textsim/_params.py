@@ -245,6 +245,16 @@ def min_score(value: Any) -> float | None:
     return None if value is None else float(value)
 
 
+ALGORITHMS = ("auto", "full", "pruned")
+
+
+def algorithm(value: Any) -> str:
+    """Which exact kernel answers a similarity question: ``"auto"`` (a work estimate chooses),
+    ``"full"`` (the full product) or ``"pruned"`` (the pruned search, where it applies)."""
+    choice("algorithm", value, ALGORITHMS)
+    return str(value)
+
+
 def pair_threshold(value: Any) -> float:
     """``similar_pairs``' threshold: a cosine in (0, 1]."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real) or not 0 < value <= 1:

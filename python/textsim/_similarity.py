@@ -52,6 +52,7 @@ def most_similar(
     min_score: float | None = None,
     n_jobs: int | None = None,
     progress: bool | None = None,
+    algorithm: str = "auto",
 ) -> Neighbours:
     """For each row of ``X``, its ``k`` most similar rows of ``Y`` by cosine.
 
@@ -64,9 +65,12 @@ def most_similar(
     progress bar (tqdm) per block of rows; ``None`` shows one for more than 8,192 rows when a
     terminal or Jupyter is watching, ``True`` always, ``False`` never. The answer is the same
     either way, and so is the time: the bar follows the rows the core reports done.
+    ``algorithm``: see :func:`similar_pairs` (with ``min_score`` above 0, the pruned search can
+    answer; the neighbours and scores are the same either way).
     """
     k = _params.k(k)
     threshold = _params.min_score(min_score)
+    method = _params.algorithm(algorithm)
     x, y, dtype = for_core(X, Y)
     n = x[3][0]
     # No row has more neighbours than Y has rows: the core works with at most that many, and
@@ -77,6 +81,7 @@ def most_similar(
             x, y, k=found, min_score=threshold, exclude_self=Y is None,
             n_jobs=_params.threads(n_jobs),
             progress=_progress.reporter(bar),
+            algorithm=method,
         )
         bar.update(n - _progress.shown(bar))
     result = Neighbours(
@@ -98,34 +103,62 @@ def similar_pairs(
     min_score: float,
     n_jobs: int | None = None,
     progress: bool | None = None,
+    algorithm: str = "auto",
 ) -> sp.csr_matrix:
     """Every pair of rows whose cosine is at least ``min_score``, as a sparse matrix of scores.
 
     With ``Y=None``, each unordered pair of rows of ``X`` once (``i < j``, no diagonal).
     ``progress``: as in :func:`most_similar` (the same answer either way).
+
+    ``algorithm`` chooses between two exact kernels that give the same pairs and the same
+    scores, bit for bit: ``"full"`` computes every product of rows that share a term;
+    ``"pruned"`` (the all-pairs search of AllPairs and L2AP) indexes only the part of each row
+    that could reach ``min_score`` and drops candidates as soon as their bounds fall short, which
+    is many times faster at high thresholds; ``"auto"`` (the default) takes the pruned search
+    when its estimated work is well below the full product's. Matrices with negative values
+    always take the full product.
     """
     threshold = _params.pair_threshold(min_score)
+    method = _params.algorithm(algorithm)
     x, y, dtype = for_core(X, Y)
     n = x[3][0]
     with _progress.bar(progress, n, "similar_pairs", unit="row") as bar:
         parts = _core.similar_pairs(
             x, y, min_score=threshold, upper_only=Y is None, n_jobs=_params.threads(n_jobs),
-            progress=_progress.reporter(bar),
+            progress=_progress.reporter(bar), algorithm=method,
         )
         bar.update(n - _progress.shown(bar))
     return from_core(parts, dtype)
 
 
 def near_duplicates(
-    X: Any, *, min_score: float = 0.9, n_jobs: int | None = None, progress: bool | None = None
+    X: Any,
+    *,
+    min_score: float = 0.9,
+    n_jobs: int | None = None,
+    progress: bool | None = None,
+    algorithm: str = "auto",
 ) -> np.ndarray:
     """A group label per row: rows joined by a chain of pairs with cosine ≥ ``min_score`` share
     a label (the connected components of ``similar_pairs``). Labels count up from 0 in the
-    order each group's first row appears. ``progress``: as in :func:`most_similar`."""
-    pairs = similar_pairs(X, min_score=min_score, n_jobs=n_jobs, progress=progress)
-    return _core.connected_components(
-        pairs.shape[0], pairs.indptr.astype(np.int64), pairs.indices.astype(np.int64)
-    )
+    order each group's first row appears. ``progress``: as in :func:`most_similar`;
+    ``algorithm``: as in :func:`similar_pairs`.
+
+    The pairs are never held: groups are joined (union-find) as the pairs stream out of the
+    kernel, so memory is O(rows) however many pairs there are, and exact copies of a row are
+    searched once (30,000 copies of one boilerplate article cost one row, not 450 million pairs).
+    """
+    threshold = _params.pair_threshold(min_score)
+    method = _params.algorithm(algorithm)
+    x, _, _ = for_core(X, None)
+    n = x[3][0]
+    with _progress.bar(progress, n, "near_duplicates", unit="row") as bar:
+        labels = _core.near_duplicates(
+            x, min_score=threshold, n_jobs=_params.threads(n_jobs),
+            progress=_progress.reporter(bar), algorithm=method,
+        )
+        bar.update(n - _progress.shown(bar))
+    return labels
 
 
 def cosine_similarity(X: Any, Y: Any = None, dense_output: bool = True) -> Any:
