@@ -43,7 +43,7 @@ pub use features::transform::transform;
 pub use features::vocabulary::{DocumentBound, FitOptions, Vocabulary};
 pub use matrix::columns::NormalizedColumns;
 pub use matrix::csr::{CsrParts, CsrView};
-pub use matrix::groups::{connected_components, near_duplicates};
+pub use matrix::groups::{connected_components, near_duplicates, near_duplicates_across};
 pub use matrix::numeric::{Index, Real};
 pub use matrix::pruned::Method;
 pub use matrix::similarity::{dense_cosines, most_similar, similar_pairs, Threshold};

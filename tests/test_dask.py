@@ -1,6 +1,7 @@
 """textsim.dask on a real distributed.LocalCluster (worker processes, loopback only): the
-distributed fit, transform and most_similar equal the single-machine results exactly, also when
-a worker process dies in the middle and Dask runs its tasks again."""
+distributed fit, transform, most_similar, similar_pairs and near_duplicates equal the
+single-machine results exactly, also when a worker process dies in the middle and Dask runs its
+tasks again."""
 
 from __future__ import annotations
 
@@ -137,6 +138,26 @@ def test_most_similar_over_tiles_equals_most_similar(client, k, min_score):
     np.testing.assert_array_equal(scores, expected[1])
 
 
+# Near-copies (a word added), exact copies and many copies of one document, spread over blocks.
+DUPLICATED = DOCS[:300] + [d + " extra" for d in DOCS[:40]] + DOCS[:20] + [DOCS[5]] * 30
+
+
+@pytest.mark.parametrize("min_score, algorithm", [(0.2, "auto"), (0.6, "pruned"), (0.9, "full")])
+def test_similar_pairs_and_near_duplicates_over_tiles_equal_one_machine(client, min_score, algorithm):
+    vectorizer = textsim.TfidfVectorizer().fit(DUPLICATED)
+    matrix = vectorizer.transform(DUPLICATED)
+    blocks = tsd.transform(vectorizer, as_bag(DUPLICATED, partitions=5))
+    pairs = tsd.similar_pairs(blocks, min_score=min_score, algorithm=algorithm).compute()
+    assert_same_matrix(pairs, textsim.similar_pairs(matrix, min_score=min_score))
+    queries = tsd.transform(vectorizer, as_bag(DUPLICATED[:60], partitions=2))
+    across = tsd.similar_pairs(queries, blocks, min_score=min_score, algorithm=algorithm).compute()
+    assert_same_matrix(across, textsim.similar_pairs(matrix[:60], matrix, min_score=min_score))
+    labels = tsd.near_duplicates(blocks, min_score=min_score, algorithm=algorithm)
+    expected = textsim.near_duplicates(matrix, min_score=min_score)
+    np.testing.assert_array_equal(labels, expected)
+    assert len(set(expected[-30:])) == 1  # the copies of one document: one group
+
+
 def test_reads_parquet_csv_and_json_with_dasks_readers(client, tmp_path):
     frame = pd.DataFrame({"id": range(len(DOCS)), "text": DOCS})
     for i, start in enumerate(range(0, len(frame), 200)):
@@ -205,6 +226,27 @@ def test_a_worker_killed_mid_most_similar_is_retried(client, tmp_path):
     expected = textsim.most_similar(vectorizer.transform(DOCS), k=4)
     np.testing.assert_array_equal(indices, expected[0])
     np.testing.assert_array_equal(scores, expected[1])
+
+
+def test_a_worker_killed_mid_pairs_and_mid_groups_is_retried(client, tmp_path):
+    vectorizer = textsim.TfidfVectorizer().fit(DUPLICATED)
+    matrix = vectorizer.transform(DUPLICATED)
+    blocks = tsd.transform(vectorizer, as_bag(DUPLICATED, partitions=4))
+    for name, run, expected in [
+        ("pairs", lambda b: tsd.similar_pairs(b, min_score=0.5).compute(),
+         textsim.similar_pairs(matrix, min_score=0.5)),
+        ("groups", lambda b: tsd.near_duplicates(b, min_score=0.5),
+         textsim.near_duplicates(matrix, min_score=0.5)),
+    ]:
+        marker = str(tmp_path / f"killed-{name}")
+        dying = blocks.map_blocks(lambda b, m=marker: _die_once(m, b), dtype=blocks.dtype,
+                                  meta=blocks._meta)
+        got = run(dying)
+        assert_a_worker_was_killed(client, marker)
+        if name == "pairs":
+            assert_same_matrix(got, expected)
+        else:
+            np.testing.assert_array_equal(got, expected)
 
 
 def test_a_client_on_threads_and_no_client_at_all(client):

@@ -180,6 +180,7 @@ def connected_components(
 ) -> npt.NDArray[np.int64]: ...
 def near_duplicates(
     x: _CsrParts,
+    y: _CsrParts | None = None,
     *,
     min_score: float,
     n_jobs: int | None,

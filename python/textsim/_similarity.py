@@ -161,6 +161,25 @@ def near_duplicates(
     return labels
 
 
+def components(edges: sp.csr_matrix) -> np.ndarray:
+    """Labels of the connected components of the graph whose edges are the entries of the
+    square sparse matrix ``edges``, numbered in the order of each component's first row."""
+    edges = sp.csr_matrix(edges)
+    return _core.connected_components(
+        edges.shape[0], edges.indptr.astype(np.int64), edges.indices.astype(np.int64)
+    )
+
+
+def groups_across(X: Any, Y: Any, *, min_score: float, algorithm: str = "auto") -> np.ndarray:
+    """Group labels of the rows of ``X`` and then of ``Y``, joined only by the pairs of a row
+    of ``X`` and a row of ``Y`` with cosine >= ``min_score`` (what a tile of two row blocks
+    contributes to distributed groups; in memory of its rows)."""
+    threshold = _params.pair_threshold(min_score)
+    method = _params.algorithm(algorithm)
+    x, y, _ = for_core(X, Y)
+    return _core.near_duplicates(x, y, min_score=threshold, n_jobs=None, algorithm=method)
+
+
 def cosine_similarity(X: Any, Y: Any = None, dense_output: bool = True) -> Any:
     """scikit-learn's ``cosine_similarity``: the cosine of every row of X with every row of Y
     (of X with itself when Y is None). A dense array, or a sparse matrix when

@@ -10,6 +10,10 @@ Install with ``pip install 'textsim[dask]'``. Works with any Dask scheduler, inc
   one node of the graph, sent from the client once and fetched by each worker once.
 * :func:`most_similar`: top-k over tiles (row block of X x row block of Y); each row's tiles
   merge into the exact global top-k, the answer of :func:`textsim.most_similar`.
+* :func:`similar_pairs`: the pairs above a threshold of every tile (the pruned search where it
+  pays), as a dask array of CSR row blocks: exactly :func:`textsim.similar_pairs`.
+* :func:`near_duplicates`: each tile's groups (in memory of its rows, never of its pairs),
+  merged on the client: exactly :func:`textsim.near_duplicates`.
 
 Text collections are a ``dask.bag`` of str, a ``dask.dataframe`` Series (or one-column
 DataFrame), or a 1-d ``dask.array`` of str, read with Dask's own readers (``dd.read_parquet``,
@@ -30,10 +34,14 @@ import scipy.sparse as sp
 
 from textsim import _params
 from textsim._exceptions import ParameterError
+from textsim._similarity import components as _components
+from textsim._similarity import groups_across as _groups_across
 from textsim._similarity import most_similar as _most_similar
+from textsim._similarity import near_duplicates as _near_duplicates
+from textsim._similarity import similar_pairs as _similar_pairs
 from textsim._stats import CorpusStats
 
-__all__ = ["fit", "most_similar", "stats", "transform"]
+__all__ = ["fit", "most_similar", "near_duplicates", "similar_pairs", "stats", "transform"]
 
 
 def _partitions(collection: Any) -> list[Any]:
@@ -193,3 +201,113 @@ def most_similar(
         index_parts.append(da.from_delayed(merged[0], shape=(rows, k), dtype=np.int64))
         score_parts.append(da.from_delayed(merged[1], shape=(rows, k), dtype=score_dtype))
     return da.concatenate(index_parts, axis=0), da.concatenate(score_parts, axis=0)
+
+
+def _tile_pairs(x: Any, y: Any, min_score: float, algorithm: str, diagonal: bool) -> sp.csr_matrix:
+    """One tile's pairs, local indices (on the diagonal: the upper triangle of the block)."""
+    return _similar_pairs(x, None if diagonal else y, min_score=min_score, algorithm=algorithm)
+
+
+def _row_block_of_pairs(tiles: list[Any], sizes: list[int], first: int) -> sp.csr_matrix:
+    """A row block's tiles side by side, columns numbered over all of Y; the tiles cover the
+    column blocks from ``first`` on (the blocks before it hold no pair: the lower triangle)."""
+    rows = tiles[0].shape[0] if tiles else 0
+    before = sum(sizes[:first])
+    parts = [sp.csr_matrix((rows, before), dtype=tiles[0].dtype)] if before else []
+    block = sp.hstack(parts + list(tiles), format="csr")
+    block.sort_indices()
+    return block
+
+
+def similar_pairs(
+    X: Any, Y: Any = None, *, min_score: float, algorithm: str = "auto"
+) -> da.Array:
+    """Every pair of a row of the dask array ``X`` (of CSR blocks, say from :func:`transform`)
+    and a row of ``Y`` (of ``X`` itself, each unordered pair once, when None) with cosine at
+    least ``min_score``: a lazy dask array of CSR row blocks whose computed value equals
+    ``textsim.similar_pairs`` on the whole matrices (same pairs, same scores, bit for bit).
+
+    Work is tiled: every pair (row block of X, row block of Y) is one task (within one matrix,
+    only the blocks on and above the diagonal), each computing that tile's pairs with the kernel
+    ``algorithm`` names (see :func:`textsim.similar_pairs`)."""
+    _params.pair_threshold(min_score)
+    _params.algorithm(algorithm)
+    X = _row_blocks(X)
+    Yb = X if Y is None else _row_blocks(Y)
+    if X.shape[1] != Yb.shape[1]:
+        raise ValueError(
+            f"Incompatible dimension for X and Y matrices: X.shape[1] == {X.shape[1]} while "
+            f"Y.shape[1] == {Yb.shape[1]}"
+        )
+    x_blocks = list(X.to_delayed()[:, 0])
+    y_blocks = x_blocks if Y is None else list(Yb.to_delayed()[:, 0])
+    sizes = [dask.delayed(_n_rows, pure=True)(block) for block in y_blocks]
+    score_dtype = np.float32 if X.dtype == np.float32 and Yb.dtype == np.float32 else np.float64
+    meta = sp.csr_matrix((0, 0), dtype=score_dtype)
+    n_columns = Yb.shape[0]
+    blocks = []
+    for i, x in enumerate(x_blocks):
+        first = i if Y is None else 0
+        tiles = [
+            dask.delayed(_tile_pairs, pure=True)(x, y, min_score, algorithm, Y is None and i == j)
+            for j, y in enumerate(y_blocks)
+            if j >= first
+        ]
+        block = dask.delayed(_row_block_of_pairs, pure=True)(tiles, sizes, first)
+        blocks.append(
+            da.from_delayed(block, shape=(X.chunks[0][i], n_columns), dtype=score_dtype, meta=meta)
+        )
+    # Row counts (and so the width, Y's rows) are unknown until computed for a bag's blocks.
+    return da.concatenate(blocks, axis=0, allow_unknown_chunksizes=True)
+
+
+def _tile_joins(x: Any, y: Any, min_score: float, algorithm: str, diagonal: bool) -> np.ndarray:
+    """One tile's groups as joins: for each row of the tile, the first row of its group (local
+    numbers, X's rows first, then Y's; on the diagonal only the block's rows)."""
+    if diagonal:
+        labels = _near_duplicates(x, min_score=min_score, algorithm=algorithm)
+    else:
+        labels = _groups_across(x, y, min_score=min_score, algorithm=algorithm)
+    # Labels count up from 0 in the order of the groups' first rows.
+    _, first_of_group = np.unique(labels, return_index=True)
+    return first_of_group[labels].astype(np.int64)
+
+
+def near_duplicates(
+    X: Any, *, min_score: float = 0.9, algorithm: str = "auto"
+) -> np.ndarray:
+    """A group label per row of the dask array ``X``: the labels ``textsim.near_duplicates``
+    gives on the whole matrix (rows joined by chains of pairs with cosine >= ``min_score``,
+    groups numbered in the order of their first rows).
+
+    Every tile on and above the diagonal (row block i, row block j >= i) is one task that
+    returns its groups as one join per row (memory of its rows, never of its pairs, however
+    many copies a block holds); the client merges the joins with union-find. Computes."""
+    _params.pair_threshold(min_score)
+    _params.algorithm(algorithm)
+    X = _row_blocks(X)
+    blocks = list(X.to_delayed()[:, 0])
+    sizes = [dask.delayed(_n_rows, pure=True)(block) for block in blocks]
+    tasks, places = [], []
+    for i, x in enumerate(blocks):
+        for j in range(i, len(blocks)):
+            tasks.append(
+                dask.delayed(_tile_joins, pure=True)(x, blocks[j], min_score, algorithm, i == j)
+            )
+            places.append((i, j))
+    joins, sizes = dask.compute(tasks, sizes)
+    starts = np.cumsum([0, *sizes])
+    n = int(starts[-1])
+    sources, targets = [np.arange(n, dtype=np.int64)], [np.arange(n, dtype=np.int64)]
+    for (i, j), first in zip(places, joins):
+        # Local numbers to global ones: block i's rows, then (off the diagonal) block j's.
+        local = np.arange(len(first))
+        offsets = np.where(local < sizes[i], starts[i], starts[j] - sizes[i])
+        sources.append(local + offsets)
+        targets.append(first + offsets[first])
+    edges = sp.csr_matrix(
+        (np.ones(sum(len(s) for s in sources), dtype=np.int8),
+         (np.concatenate(sources), np.concatenate(targets))),
+        shape=(n, n),
+    )
+    return _components(edges)

@@ -14,10 +14,11 @@ use rayon::prelude::*;
 use rustc_hash::FxHasher;
 
 use crate::error::Error;
+use crate::matrix::columns::NormalizedColumns;
 use crate::matrix::csr::CsrView;
 use crate::matrix::numeric::{Index, Real};
 use crate::matrix::pruned::{self, Method};
-use crate::matrix::similarity::Threshold;
+use crate::matrix::similarity::{for_each_row_of_pairs, Threshold};
 use crate::matrix::triangle::for_each_row_of_pairs_within;
 use crate::runtime::alloc::{try_with_capacity, try_zeroed};
 use crate::runtime::cancel::checkpoint;
@@ -191,6 +192,48 @@ pub fn near_duplicates<T: Real, I: Index>(
     join_pairs(&distinct_rows, &distinct, groups, threshold, method)
 }
 
+/// Groups across two matrices: labels of the rows of X (first) and of Y (after them), joined
+/// only by pairs of a row of X and a row of Y at or above `threshold` (pairs within X or within
+/// Y are not searched). What a distributed grouping needs of a tile of two row blocks: the
+/// tile's groups, in memory of its rows.
+pub fn near_duplicates_across<T: Real, I: Index>(
+    x: &CsrView<'_, T, I>,
+    y: &CsrView<'_, T, I>,
+    threshold: f64,
+    method: Method,
+) -> Result<Vec<i64>, Error> {
+    let offset = x.n_rows;
+    let groups = Mutex::new(UnionFind::new(x.n_rows + y.n_rows)?);
+    let join = |i: usize, partners: &mut dyn Iterator<Item = u32>| {
+        let mut groups = groups.lock().unwrap_or_else(|p| p.into_inner());
+        for j in partners {
+            groups.union(i, offset + j as usize);
+        }
+    };
+    let searched = pruned::for_each_pair(x, y, threshold, method, |i, pairs| {
+        join(i, &mut pairs.iter().map(|&(j, _)| j));
+    })?;
+    if !searched {
+        let columns = NormalizedColumns::new(y)?;
+        for_each_row_of_pairs(
+            x,
+            &columns,
+            Threshold::AtLeast(threshold),
+            false,
+            |i, pairs| {
+                if !pairs.is_empty() {
+                    join(i, &mut pairs.iter().map(|&(j, _)| j));
+                }
+            },
+        );
+    }
+    checkpoint()?;
+    groups
+        .into_inner()
+        .unwrap_or_else(|p| p.into_inner())
+        .labels()
+}
+
 /// Joins, in `groups`, the rows `rows[i]` and `rows[j]` for every pair `(i, j)` of rows of
 /// `x` at or above `threshold`, as the pairs stream, and labels the groups.
 fn join_pairs<T: Real, I: Index>(
@@ -276,6 +319,37 @@ mod tests {
             near_duplicates(&x, 0.9, Method::Auto).unwrap(),
             [0, 0, 0, 1, 1, 2, 0]
         );
+    }
+
+    #[test]
+    fn groups_across_two_matrices_join_only_their_pairs() {
+        let (xp, xi, xd) = (vec![0usize, 1, 2], vec![0usize, 1], vec![1.0f64, 1.0]);
+        let (yp, yi, yd) = (
+            vec![0usize, 1, 2, 3],
+            vec![1usize, 2, 0],
+            vec![2.0f64, 1.0, 3.0],
+        );
+        let x = CsrView {
+            n_rows: 2,
+            n_columns: 3,
+            indptr: &xp,
+            indices: &xi,
+            data: &xd,
+        };
+        let y = CsrView {
+            n_rows: 3,
+            n_columns: 3,
+            indptr: &yp,
+            indices: &yi,
+            data: &yd,
+        };
+        for method in [Method::Auto, Method::Full, Method::Pruned] {
+            // x0 ~ y2 (column 0), x1 ~ y0 (column 1); y1 alone.
+            assert_eq!(
+                near_duplicates_across(&x, &y, 0.9, method).unwrap(),
+                [0, 1, 1, 2, 0]
+            );
+        }
     }
 
     #[test]

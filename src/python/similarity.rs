@@ -163,20 +163,29 @@ pub(crate) fn connected_components<'py>(
 /// Group labels of the rows of X: rows joined by pairs whose cosine is at least `min_score`,
 /// groups numbered in the order of their first rows. The pairs are never held: the groups are
 /// built as they stream out of the kernel.
+/// With `y`, the groups of the rows of X and then of Y joined by the pairs across them only.
 #[pyfunction]
-#[pyo3(signature = (x, *, min_score, n_jobs, progress=None, algorithm="auto"))]
+#[pyo3(signature = (x, y=None, *, min_score, n_jobs, progress=None, algorithm="auto"))]
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn near_duplicates<'py>(
     py: Python<'py>,
     x: CsrArgs<'py>,
+    y: Option<CsrArgs<'py>>,
     min_score: f64,
     n_jobs: Option<usize>,
     progress: Option<Py<PyAny>>,
     algorithm: &str,
 ) -> PyResult<Bound<'py, PyArray1<i64>>> {
     let method = choice("algorithm", algorithm, METHODS)?;
-    let labels = with_csr_views!(x, x, |xv, _xv| {
+    let across = y.is_some();
+    let y = y.unwrap_or_else(|| (x.0.clone(), x.1.clone(), x.2.clone(), x.3));
+    let labels = with_csr_views!(x, y, |xv, yv| {
         detached_reporting(py, n_jobs, progress, || {
-            groups::near_duplicates(&xv, min_score, method)
+            if across {
+                groups::near_duplicates_across(&xv, &yv, min_score, method)
+            } else {
+                groups::near_duplicates(&xv, min_score, method)
+            }
         })?
     });
     Ok(PyArray1::from_vec(py, labels))
