@@ -226,6 +226,15 @@ impl<'y, T: Real, I: Index> PrunedSearch<'y, T, I> {
                 break;
             }
             q -= 1;
+            // The terms' postings lie far apart (a rare term's are a few): ask for the next
+            // terms' before they are walked.
+            // (Only those phase one will reach: past it, a wasted fetch costs more than it saves.)
+            if q >= 2 && before[q - 1] * y_max_norm >= limit {
+                index.prefetch_postings(ranks[q - 2]);
+                if q >= 4 && before[q - 3] * y_max_norm >= limit {
+                    index.prefetch_start(ranks[q - 4]);
+                }
+            }
             let weight = values[q];
             let rest = f32_at_least(before[q]);
             for posting in index.postings(ranks[q]) {

@@ -229,6 +229,20 @@ impl SuffixIndex {
         })
     }
 
+    /// Asks the processor for the first postings of `rank`.
+    #[inline]
+    pub(crate) fn prefetch_postings(&self, rank: u32) {
+        if let Some(&start) = self.starts.get(rank as usize) {
+            prefetch(self.postings.as_ptr().wrapping_add(start));
+        }
+    }
+
+    /// Asks the processor for where the postings of `rank` start.
+    #[inline]
+    pub(crate) fn prefetch_start(&self, rank: u32) {
+        prefetch(self.starts.as_ptr().wrapping_add(rank as usize));
+    }
+
     #[inline]
     pub(crate) fn postings(&self, rank: u32) -> &[Posting] {
         let rank = rank as usize;
@@ -240,6 +254,20 @@ pub(crate) fn try_zeroed_postings(len: usize, what: &'static str) -> Result<Vec<
     let mut postings = try_with_capacity(len, what)?;
     postings.resize(len, Posting::default());
     Ok(postings)
+}
+
+/// A hint that the memory at `at` will be read soon (nothing where the processor has no such
+/// instruction).
+#[inline(always)]
+fn prefetch<V>(at: *const V) {
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: a prefetch only hints the cache; it reads nothing and cannot fault, whatever the
+    // address (SSE, which has it, is in the x86_64 baseline).
+    unsafe {
+        std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>(at as *const i8);
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = at;
 }
 
 /// A slice that workers write at disjoint places.
