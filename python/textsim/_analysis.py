@@ -38,6 +38,8 @@ ANALYSIS_PARAMETERS = (
     "unicode_normalization",
     "bengali_folding",
     "fold_digits",
+    "clean_scraped",
+    "stemmer",
 )
 
 #: The analysis every vectorizer makes by default (their constructors' defaults): what
@@ -57,6 +59,8 @@ DEFAULT_SETTINGS: Mapping[str, Any] = {
     "unicode_normalization": "NFC",
     "bengali_folding": True,
     "fold_digits": False,
+    "clean_scraped": False,
+    "stemmer": None,
 }
 
 
@@ -160,6 +164,10 @@ class Analysis:
             encoding=self.encoding,
             decode_error=self.decode_error,
             n_jobs=self.n_jobs,
+            # Cleaning is preprocessing, and stems come after the stop words: the building
+            # blocks scikit-learn's API hands out one at a time have neither.
+            clean_scraped=bool(self.clean_scraped) and preprocess,
+            stemmer=self.stemmer if stop_words else None,
         )
 
     def uses_python(self) -> bool:

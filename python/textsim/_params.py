@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numbers
 import os
+import warnings
 from collections.abc import Mapping
 from typing import Any
 
@@ -60,6 +61,7 @@ def tokenizer_options(
     decode_error: Any,
     token_pattern: Any,
     stop_words: Any,
+    stemmer: Any = None,
 ) -> Any:
     """Checks ``textsim.Tokenizer``'s options; returns ``stop_words`` as the core takes them (a
     built-in list's name, a list of words, or None)."""
@@ -72,13 +74,41 @@ def tokenizer_options(
     choice("decode_error", decode_error, ("strict", "ignore", "replace"))
     if not isinstance(token_pattern, str):
         raise ParameterError(f"token_pattern: expected a str, got {token_pattern!r}")
+    choice("stemmer", stemmer, STEMMERS)
+    if stemmer is not None and callable(tokenizer):
+        raise ParameterError(
+            "stemmer: works on the tokens of tokenizer='pattern' or 'unicode', not of a "
+            "callable (stem in your function instead)"
+        )
     if isinstance(stop_words, str):
-        choice("stop_words", stop_words, ("english", "bengali"))
+        choice("stop_words", stop_words, BUILT_IN_STOP_LISTS)
     elif stop_words is not None:
         stop_words = list(stop_words)
         if not all(isinstance(w, str) for w in stop_words):
             raise ParameterError("stop_words: every stop word must be a str")
+        warn_of_list_names(stop_words)
     return stop_words
+
+
+#: The stop word lists built in, by name.
+BUILT_IN_STOP_LISTS = ("english", "bengali")
+
+#: The stemmers, by name (None: no stemming).
+STEMMERS = ("bengali", None)
+
+
+def warn_of_list_names(words: Any) -> None:
+    """A stop word list that holds a built-in list's name was most likely meant as the lists
+    (``stop_words=["english", "bengali"]`` is a list of two words): say so, once per call."""
+    names = sorted(set(BUILT_IN_STOP_LISTS).intersection(words))
+    if names:
+        shown = ", ".join(repr(n) for n in names)
+        warnings.warn(
+            f"stop_words is a list of words that contains {shown}, the name of a built-in "
+            f"list, as a word; to combine lists pass textsim.stop_words({shown}, ...)",
+            UserWarning,
+            stacklevel=4,
+        )
 
 
 # -- the vectorizers' analysis ----------------------------------------------------------------
@@ -126,12 +156,26 @@ def analysis(owner: str, params: Mapping[str, Any]) -> None:
         )
     stop_words = params["stop_words"]
     if stop_words is not None and isinstance(stop_words, str):
-        if stop_words not in ("english", "bengali"):
+        if stop_words not in BUILT_IN_STOP_LISTS:
             raise ParameterError(
                 f"The 'stop_words' parameter of {owner} must be a str among "
                 f"{{'bengali', 'english'}}, an instance of 'list' or None. Got "
                 f"{stop_words!r} instead."
             )
+    stemmer = params["stemmer"]
+    if stemmer not in STEMMERS:
+        raise ParameterError(
+            f"The 'stemmer' parameter of {owner} must be 'bengali' or None. Got {stemmer!r} "
+            "instead."
+        )
+    if stemmer is not None and (
+        analyzer != "word" or params["tokenizer"] is not None or params["preprocessor"] is not None
+    ):
+        raise ParameterError(
+            f"{owner}: stemmer={stemmer!r} stems the word tokens of textsim's own "
+            "preprocessing and tokenizer; it does not apply with analyzer="
+            f"{analyzer!r}, a tokenizer or a preprocessor callable"
+        )
 
 
 def batch_size(value: Any) -> int | None:

@@ -51,6 +51,15 @@ class Tokenizer:
     whole, so ``"কৃষ্ণ"`` stays ``"কৃষ্ণ"`` (scikit-learn gives ``"কৃষণ"``) and ``"ascii"`` keeps
     them rather than deleting them. Latin, Greek and Cyrillic text comes out as scikit-learn's.
 
+    ``clean_scraped=True`` takes scraper debris out of the text before anything else: HTML
+    tags and comments, character references (``&rsquo;``, ``&#039;``: decoded), URLs and
+    bracketed markers such as ``[ad_1]`` (see ``src/text/clean.rs``). Off by default.
+
+    ``stemmer="bengali"`` takes the common inflections off Bengali tokens (``সোনার`` ->
+    ``সোনা``, ``কমেছে`` -> ``কম``), after stop words are dropped; other tokens are left alone.
+    Off by default: see the Bengali guide for what it does to search and grouping. It needs
+    the ``"pattern"`` or ``"unicode"`` tokenizer (not a callable).
+
     ``bytes`` documents are decoded with ``encoding`` and ``decode_error`` as in scikit-learn.
     ``n_jobs`` is the number of threads of :meth:`tokenize_many` (``None`` or ``-1``: every core,
     or the environment variable ``TEXTSIM_NUM_THREADS``). Results never depend on it.
@@ -70,6 +79,8 @@ class Tokenizer:
         encoding: str = "utf-8",
         decode_error: Literal["strict", "ignore", "replace"] = "strict",
         n_jobs: int | None = None,
+        clean_scraped: bool = False,
+        stemmer: Literal["bengali"] | None = None,
     ) -> None:
         self.lowercase = lowercase
         self.token_pattern = token_pattern
@@ -82,6 +93,8 @@ class Tokenizer:
         self.encoding = encoding
         self.decode_error = decode_error
         self.n_jobs = n_jobs
+        self.clean_scraped = clean_scraped
+        self.stemmer = stemmer
         self._core = self._build()
 
     _model_name = "Tokenizer"
@@ -98,6 +111,8 @@ class Tokenizer:
         "encoding",
         "decode_error",
         "n_jobs",
+        "clean_scraped",
+        "stemmer",
     )
 
     def _build(self) -> _core.TokenizerCore:
@@ -108,6 +123,7 @@ class Tokenizer:
             decode_error=self.decode_error,
             token_pattern=self.token_pattern,
             stop_words=self.stop_words,
+            stemmer=self.stemmer,
         )
         try:
             self._utf8 = codecs.lookup(self.encoding).name == "utf-8"
@@ -126,6 +142,8 @@ class Tokenizer:
             stop_words=stop_words,
             decode_error=self.decode_error,
             n_jobs=_params.threads(self.n_jobs),
+            clean_scraped=bool(self.clean_scraped),
+            stemmer=self.stemmer,
         )
 
     # -- documents --------------------------------------------------------------------------

@@ -10,6 +10,7 @@ pub(crate) mod column_ranks;
 pub(crate) mod columns;
 pub(crate) mod csr;
 pub(crate) mod groups;
+pub(crate) mod linkage;
 pub(crate) mod numeric;
 pub(crate) mod pruned;
 pub(crate) mod ranked_rows;
