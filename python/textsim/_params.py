@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numbers
 import os
+import sys
 import warnings
 from collections.abc import Mapping
 from typing import Any
@@ -107,8 +108,20 @@ def warn_of_list_names(words: Any) -> None:
             f"stop_words is a list of words that contains {shown}, the name of a built-in "
             f"list, as a word; to combine lists pass textsim.stop_words({shown}, ...)",
             UserWarning,
-            stacklevel=4,
+            stacklevel=caller_stacklevel(),
         )
+
+
+def caller_stacklevel() -> int:
+    """The ``stacklevel`` of ``warnings.warn`` that names the first frame outside textsim
+    (the user's line), however deep inside textsim the warning is raised."""
+    package = os.path.dirname(os.path.abspath(__file__))
+    frame = sys._getframe(1)
+    level = 1
+    while frame is not None and os.path.abspath(frame.f_code.co_filename).startswith(package):
+        frame = frame.f_back
+        level += 1
+    return level
 
 
 # -- the vectorizers' analysis ----------------------------------------------------------------
@@ -287,6 +300,41 @@ def min_score(value: Any) -> float | None:
             f"min_score: expected None or a number in [-1, 1] (cosines lie there), got {value!r}"
         )
     return None if value is None else float(value)
+
+
+def row_names(name: str, values: Any, n_rows: int) -> list[Any] | None:
+    """``ids`` or ``titles``: None, or one value per row, none of them missing (None or NaN:
+    a missing name would be shown as the string 'None' or 'nan')."""
+    if values is None:
+        return None
+    if isinstance(values, (str, bytes)):
+        raise ParameterError(f"{name}: expected one per row (a list), got a single string")
+    values = values.tolist() if callable(getattr(values, "tolist", None)) else list(values)
+    if len(values) != n_rows:
+        raise ParameterError(f"{name}: {len(values):,} given for {n_rows:,} rows")
+    for row, value in enumerate(values):
+        if is_missing(value):
+            raise ParameterError(
+                f"{name}: the {name[:-1]} of row {row} is missing ({value!r}); give every row "
+                f"one (pandas: .fillna(...) first)"
+            )
+    return values
+
+
+def is_missing(value: Any) -> bool:
+    """None, NaN (float or numpy), pandas' NA and NaT: the missing values of the containers
+    documents come in."""
+    if value is None:
+        return True
+    if isinstance(value, float) and value != value:
+        return True
+    kind = type(value)
+    if kind.__module__.startswith(("pandas", "numpy")):
+        try:
+            return bool(value != value) or kind.__name__ in ("NAType", "NaTType")
+        except (TypeError, ValueError):
+            return kind.__name__ in ("NAType", "NaTType")
+    return False
 
 
 ALGORITHMS = ("auto", "full", "pruned")

@@ -62,3 +62,28 @@ def to_pandas(indices: Any, scores: Any = None, *, titles: Any = None, ids: Any 
         table["article_title"] = names["titles"][rows]
         table["neighbour_title"] = names["titles"][neighbours]
     return pandas.DataFrame(table)
+
+
+def groups_table(groups: Any, *, min_size: int = 1) -> Any:
+    """:meth:`textsim.Groups.to_pandas`: one row per article of the groups of at least
+    ``min_size`` articles."""
+    pandas = _pandas()
+    labels = groups.labels
+    rows = np.flatnonzero(groups.sizes[labels] >= min_size)
+    rows = rows[np.lexsort((rows, labels[rows]))]
+    table: dict[str, Any] = {
+        "group": labels[rows],
+        "size": groups.sizes[labels[rows]],
+        "row": rows,
+        "representative": groups.representatives[labels[rows]] == rows,
+    }
+    for column, names in (("id", groups._row_ids), ("title", groups._row_titles)):
+        if names is not None:
+            table[column] = np.asarray(names, dtype=object)[rows]
+    return pandas.DataFrame(table)
+
+
+def sweep_table(sweep: Any) -> Any:
+    """:meth:`textsim.GroupSweep.to_pandas`: one row per threshold."""
+    pandas = _pandas()
+    return pandas.DataFrame([row._asdict() for row in sweep])
