@@ -2,6 +2,7 @@
 
     textsim similar [PATH ...] [--top K] [--min-score S] [--format table|csv|jsonl]
     textsim duplicates [PATH ...] [--min-score S]
+    textsim stories [PATH ...] [--min-score S] [--linkage average|complete|single]
     textsim query "text" [PATH ...] [--top K]
     textsim tokenize [TEXT]
 
@@ -26,11 +27,14 @@ from textsim._count_vectorizer import CountVectorizer
 from textsim._exceptions import TextsimError
 from textsim._index import SimilarityIndex
 from textsim._readers import Fields, InputError, read_articles
+from textsim._params import BUILT_IN_STOP_LISTS
 from textsim._similarity import most_similar, near_duplicates
+from textsim._stop_words import stop_words as combined_stop_words
+from textsim._stories import LINKAGES, group_articles
 from textsim._version import __version__
 from textsim.datasets import Article, load_bangla_news
 
-COMMANDS = ("similar", "duplicates", "query", "tokenize")
+COMMANDS = ("similar", "duplicates", "stories", "query", "tokenize")
 # Exit statuses: 1 for a problem with the data or options, 2 (argparse's) for bad usage.
 EXIT_INPUT = 1
 EXIT_USAGE = 2
@@ -76,6 +80,26 @@ def _positive(value: str) -> int:
     return number
 
 
+def _stop_lists(value: str) -> list[str]:
+    """``english``, ``bengali`` or ``english,bengali``: built-in lists to drop."""
+    names = [name.strip() for name in value.split(",") if name.strip()]
+    unknown = [name for name in names if name not in BUILT_IN_STOP_LISTS]
+    if not names or unknown:
+        raise argparse.ArgumentTypeError(
+            f"expected english, bengali or english,bengali, got {value!r}"
+        )
+    return names
+
+
+def _stop_words_param(lists: list[list[str]] | None) -> Any:
+    """The lists given (``--stop-words`` may be repeated, each a comma-separated list) as
+    ``stop_words``: one list's name, or the union of several."""
+    if not lists:
+        return None
+    names = sorted({name for group in lists for name in group}, key=BUILT_IN_STOP_LISTS.index)
+    return names[0] if len(names) == 1 else combined_stop_words(*names)
+
+
 def _vectorizer_options(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("vectorizer (TfidfVectorizer's parameters)")
     group.add_argument("--ngram", type=_ngram, default=(1, 1), metavar="MIN,MAX",
@@ -88,8 +112,14 @@ def _vectorizer_options(parser: argparse.ArgumentParser) -> None:
                        help="ignore terms in more documents (a count, or a fraction); default 1.0")
     group.add_argument("--max-features", type=_positive, default=None, metavar="N",
                        help="keep only the N most frequent terms")
-    group.add_argument("--stop-words", choices=["english", "bengali"], default=None,
-                       help="drop a built-in list of function words")
+    group.add_argument("--stop-words", type=_stop_lists, action="append", default=None,
+                       metavar="english|bengali|english,bengali",
+                       help="drop built-in lists of function words (mixed-language news: "
+                       "english,bengali; the option may be repeated)")
+    group.add_argument("--clean-scraped", action="store_true",
+                       help="take HTML tags, &entities;, URLs and [ad_1] markers out first")
+    group.add_argument("--stemmer", choices=["bengali"], default=None,
+                       help="take common inflections off Bengali words (সোনার -> সোনা)")
     group.add_argument("--fold-digits", action="store_true", help="২০২৫ and 2025 become one token")
     group.add_argument("--no-lowercase", dest="lowercase", action="store_false",
                        help="keep upper and lower case apart")
@@ -153,6 +183,20 @@ def build_parser() -> argparse.ArgumentParser:
                             help="cosine that makes two articles near-duplicates (default 0.9)")
     duplicates.add_argument("--format", choices=["table", "csv", "jsonl"], default="table")
 
+    stories = commands.add_parser(
+        "stories", help="groups of articles on one story",
+        description="Groups of articles on one story: average linkage over the pairs with "
+        "cosine >= S (two groups merge when their articles are alike on average, so a chain "
+        "of pairs does not glue stories together). Try --stop-words english,bengali for "
+        "mixed-language news.")
+    _input_options(stories)
+    stories.add_argument("--min-score", type=float, default=0.3, metavar="S",
+                         help="mean cosine at which groups merge (default 0.3)")
+    stories.add_argument("--linkage", choices=list(LINKAGES), default="average",
+                         help="average (default), complete (every pair >= S) or single "
+                         "(any chain of pairs, as duplicates)")
+    stories.add_argument("--format", choices=["table", "csv", "jsonl"], default="table")
+
     query = commands.add_parser("query", help="the articles most related to a text",
                                 description="The articles most related to a piece of text.")
     query.add_argument("text", help="the text to look for ('-': read it from standard input)")
@@ -171,7 +215,7 @@ def build_parser() -> argparse.ArgumentParser:
     tokenize.add_argument("--jobs", type=int, default=None, metavar="N",
                           help="threads (default: all cores)")
     _vectorizer_options(tokenize)
-    for command in (similar, duplicates, query, tokenize):
+    for command in (similar, duplicates, stories, query, tokenize):
         # Errors about a command's options are reported with that command's usage.
         command.set_defaults(command_parser=command)
     return parser
@@ -192,9 +236,13 @@ def _with_default_command(argv: list[str]) -> list[str]:
 def _vectorizer_params(args: argparse.Namespace) -> dict[str, Any]:
     params: dict[str, Any] = dict(
         ngram_range=args.ngram, analyzer=args.analyzer, min_df=args.min_df, max_df=args.max_df,
-        max_features=args.max_features, stop_words=args.stop_words,
+        max_features=args.max_features, stop_words=_stop_words_param(args.stop_words),
         fold_digits=args.fold_digits, lowercase=args.lowercase,
     )
+    if args.clean_scraped:
+        params["clean_scraped"] = True
+    if args.stemmer is not None:
+        params["stemmer"] = args.stemmer
     if args.token_pattern is not None:
         params["token_pattern"] = args.token_pattern
     if getattr(args, "sublinear_tf", False):
@@ -206,8 +254,8 @@ def _vectorizer_params(args: argparse.Namespace) -> dict[str, Any]:
 
 def _changed_vectorizer_options(parser: argparse.ArgumentParser, args: argparse.Namespace) -> list[str]:
     names = ("ngram", "analyzer", "min_df", "max_df", "max_features", "stop_words",
-             "fold_digits", "lowercase", "sublinear_tf", "token_pattern",
-             "text_field", "title_field", "id_field")
+             "fold_digits", "lowercase", "sublinear_tf", "token_pattern", "clean_scraped",
+             "stemmer", "text_field", "title_field", "id_field")
     return ["--" + n.replace("_", "-") for n in names if getattr(args, n) != parser.get_default(n)]
 
 
@@ -276,6 +324,17 @@ def _duplicates(args: argparse.Namespace, parser: argparse.ArgumentParser) -> No
     _output.duplicates(sys.stdout, args.format, articles, groups, args.min_score)
 
 
+def _stories(args: argparse.Namespace, parser: argparse.ArgumentParser) -> None:
+    if not 0 < args.min_score <= 1:
+        raise InputError(f"--min-score: expected a cosine in (0, 1], got {args.min_score}")
+    index, articles = _index(args, parser)
+    groups = group_articles(
+        index.matrix_, min_score=args.min_score, linkage=args.linkage, n_jobs=args.jobs,
+        progress=args.progress,
+    )
+    _output.stories(sys.stdout, args.format, articles, groups)
+
+
 def _query(args: argparse.Namespace, parser: argparse.ArgumentParser) -> None:
     text = sys.stdin.read() if args.text == "-" else args.text
     if not text.strip():
@@ -297,7 +356,13 @@ def _tokenize(args: argparse.Namespace, parser: argparse.ArgumentParser) -> None
         write(" ".join(analyze(line.rstrip("\n"))) + "\n")
 
 
-RUN = {"similar": _similar, "duplicates": _duplicates, "query": _query, "tokenize": _tokenize}
+RUN = {
+    "similar": _similar,
+    "duplicates": _duplicates,
+    "stories": _stories,
+    "query": _query,
+    "tokenize": _tokenize,
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -118,5 +118,39 @@ def duplicates(
                 out.write(f"    {articles[i].id:<{width}}  {label(articles[i])}\n")
 
 
+def stories(out: IO[str], fmt: str, articles: Sequence[Article], groups: Any) -> None:
+    """Story groups of two or more articles, largest first, each with its representative
+    article first, then the others in order."""
+    numbered = []
+    for g, rows in enumerate(groups.rows):
+        if len(rows) < 2:
+            break  # groups come largest first: the rest are articles alone
+        representative = int(groups.representatives[g])
+        numbered.append((g + 1, representative, [representative] + [r for r in rows if r != representative]))
+    if fmt == "csv":
+        writer = _csv(out, ["story", "size", "representative", "id", "title"])
+        for number, representative, members in numbered:
+            for i in members:
+                writer.writerow([number, len(members), int(i == representative), articles[i].id,
+                                 full_title(articles[i])])
+    elif fmt == "jsonl":
+        for number, representative, members in numbered:
+            _json_line(out, {"story": number, "size": len(members),
+                             "representative": articles[representative].id,
+                             "articles": [_named(articles[i]) for i in members]})
+    elif not numbered:
+        out.write(f"No story groups among {len(articles):,} articles at mean cosine >= "
+                  f"{groups.min_score} ({groups.linkage} linkage).\n")
+    else:
+        alone = len(groups) - len(numbered)
+        out.write(f"{len(numbered):,} stories of 2 or more articles ({groups.linkage} linkage, "
+                  f"min score {groups.min_score}); {alone:,} articles alone\n")
+        width = max(len(articles[i].id) for _, _, members in numbered for i in members)
+        for number, _, members in numbered:
+            out.write(f"story {number} ({len(members)} articles)\n")
+            for i in members:
+                out.write(f"    {articles[i].id:<{width}}  {label(articles[i])}\n")
+
+
 def _found(indices: Any, scores: Any) -> list[tuple[int, float]]:
     return [(int(j), float(s)) for j, s in zip(indices, scores) if j >= 0]

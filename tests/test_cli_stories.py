@@ -1,0 +1,66 @@
+"""``textsim stories``, ``--stop-words english,bengali``, ``--clean-scraped`` and ``--stemmer``,
+driven as a user drives them (a subprocess)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from test_cli import SAMPLE_A, SAMPLE_B, assert_user_error, run
+
+
+def test_stories_on_the_bundled_sample_put_the_two_samples_together():
+    result = run("stories", "--stop-words", "english,bengali", "--format", "jsonl")
+    assert result.returncode == 0, result.stderr
+    stories = [json.loads(line) for line in result.stdout.splitlines()]
+    sizes = [s["size"] for s in stories]
+    assert sizes == sorted(sizes, reverse=True) and min(sizes) >= 2
+    together = [s for s in stories if SAMPLE_A in [a["id"] for a in s["articles"]]]
+    assert len(together) == 1
+    assert sorted(a["id"] for a in together[0]["articles"]) == sorted([SAMPLE_A, SAMPLE_B])
+    assert together[0]["representative"] in (SAMPLE_A, SAMPLE_B)
+
+
+def test_stories_table_and_csv():
+    table = run("stories", "--stop-words", "english", "--stop-words", "bengali")
+    assert table.returncode == 0, table.stderr
+    assert table.stdout.splitlines()[0].startswith("39 stories of 2 or more articles (average")
+    assert "story 1 (" in table.stdout
+    rows = list(csv.DictReader(io.StringIO(
+        run("stories", "--stop-words", "english,bengali", "--format", "csv").stdout)))
+    assert set(rows[0]) == {"story", "size", "representative", "id", "title"}
+    # One representative per story.
+    per_story: dict[str, int] = {}
+    for row in rows:
+        per_story[row["story"]] = per_story.get(row["story"], 0) + int(row["representative"])
+    assert set(per_story.values()) == {1}
+
+
+def test_repeated_and_combined_stop_word_lists_are_the_same():
+    combined = run("stories", "--stop-words", "english,bengali", "--format", "csv").stdout
+    repeated = run("stories", "--stop-words", "bengali", "--stop-words", "english",
+                   "--format", "csv").stdout
+    assert combined == repeated
+
+
+def test_single_linkage_chains_more():
+    single = run("stories", "--linkage", "single", "--min-score", "0.2", "--format", "jsonl")
+    average = run("stories", "--min-score", "0.2", "--format", "jsonl")
+    largest = lambda r: max(json.loads(line)["size"] for line in r.stdout.splitlines())  # noqa: E731
+    assert largest(single) > largest(average)
+
+
+def test_stories_mistakes_are_one_line():
+    assert_user_error(run("stories", "--min-score", "0"), "--min-score")
+    assert_user_error(run("stories", "--stop-words", "english,french"), "--stop-words", status=2)
+    assert_user_error(run("stories", "--linkage", "ward"), "--linkage", status=2)
+
+
+def test_tokenize_cleans_and_stems_on_request():
+    result = run("tokenize", "--clean-scraped", "--stemmer", "bengali",
+                 "[ad_1] <p>সোনার দাম কমেছে</p> &rsquo;")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["সোনা", "দাম", "কম"]
+    plain = run("tokenize", "[ad_1] সোনার")
+    assert plain.stdout.split() == ["ad_1", "সোনার"]
