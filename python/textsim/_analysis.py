@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from textsim import _core, _params, _progress
-from textsim._documents import NOT_ITERABLE, as_documents, is_arrow_strings
+from textsim._documents import NOT_ITERABLE, as_documents, is_arrow_strings, without_missing
 from textsim._tokenizer import DEFAULT_TOKEN_PATTERN, Tokenizer
 
 # Documents per batch when they come from an iterator of unknown length.
@@ -40,6 +40,7 @@ ANALYSIS_PARAMETERS = (
     "fold_digits",
     "clean_scraped",
     "stemmer",
+    "missing",
 )
 
 #: The analysis every vectorizer makes by default (their constructors' defaults): what
@@ -61,6 +62,7 @@ DEFAULT_SETTINGS: Mapping[str, Any] = {
     "fold_digits": False,
     "clean_scraped": False,
     "stemmer": None,
+    "missing": "error",
 }
 
 
@@ -168,6 +170,7 @@ class Analysis:
             # blocks scikit-learn's API hands out one at a time have neither.
             clean_scraped=bool(self.clean_scraped) and preprocess,
             stemmer=self.stemmer if stop_words else None,
+            missing=self.missing,
         )
 
     def uses_python(self) -> bool:
@@ -286,6 +289,7 @@ class Analysis:
         is document ``first_document`` of the whole input."""
         if isinstance(raw_documents, str):
             raise ValueError(NOT_ITERABLE)
+        raw_documents = without_missing(raw_documents, self.missing, first_document)
         self.check_stop_words()
         if self.uses_python():
             analyze = self.build_analyzer()

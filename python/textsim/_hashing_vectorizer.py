@@ -51,6 +51,7 @@ class HashingVectorizer(Vectorizer):
         n_jobs: int | None = None,
         clean_scraped: bool = False,
         stemmer: str | None = None,
+        missing: str = "error",
     ) -> None:
         self.input = input
         self.encoding = encoding
@@ -74,6 +75,7 @@ class HashingVectorizer(Vectorizer):
         self.n_jobs = n_jobs
         self.clean_scraped = clean_scraped
         self.stemmer = stemmer
+        self.missing = missing
 
     def partial_fit(self, X: Any, y: Any = None) -> HashingVectorizer:
         """Only validates the parameters (there is nothing to learn)."""

@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from textsim._documents import MISSING_POLICIES, is_missing
 from textsim._exceptions import ParameterError
 
 _INT32_MAX = int(np.iinfo(np.int32).max)
@@ -63,6 +64,7 @@ def tokenizer_options(
     token_pattern: Any,
     stop_words: Any,
     stemmer: Any = None,
+    missing: Any = "error",
 ) -> Any:
     """Checks ``textsim.Tokenizer``'s options; returns ``stop_words`` as the core takes them (a
     built-in list's name, a list of words, or None)."""
@@ -76,6 +78,7 @@ def tokenizer_options(
     if not isinstance(token_pattern, str):
         raise ParameterError(f"token_pattern: expected a str, got {token_pattern!r}")
     choice("stemmer", stemmer, STEMMERS)
+    choice("missing", missing, MISSING_POLICIES)
     if stemmer is not None and callable(tokenizer):
         raise ParameterError(
             "stemmer: works on the tokens of tokenizer='pattern' or 'unicode', not of a "
@@ -175,6 +178,11 @@ def analysis(owner: str, params: Mapping[str, Any]) -> None:
                 f"{{'bengali', 'english'}}, an instance of 'list' or None. Got "
                 f"{stop_words!r} instead."
             )
+    if params["missing"] not in MISSING_POLICIES:
+        raise ParameterError(
+            f"The 'missing' parameter of {owner} must be 'error' or 'empty'. Got "
+            f"{params['missing']!r} instead."
+        )
     stemmer = params["stemmer"]
     if stemmer not in STEMMERS:
         raise ParameterError(
@@ -319,22 +327,6 @@ def row_names(name: str, values: Any, n_rows: int) -> list[Any] | None:
                 f"one (pandas: .fillna(...) first)"
             )
     return values
-
-
-def is_missing(value: Any) -> bool:
-    """None, NaN (float or numpy), pandas' NA and NaT: the missing values of the containers
-    documents come in."""
-    if value is None:
-        return True
-    if isinstance(value, float) and value != value:
-        return True
-    kind = type(value)
-    if kind.__module__.startswith(("pandas", "numpy")):
-        try:
-            return bool(value != value) or kind.__name__ in ("NAType", "NaTType")
-        except (TypeError, ValueError):
-            return kind.__name__ in ("NAType", "NaTType")
-    return False
 
 
 ALGORITHMS = ("auto", "full", "pruned")

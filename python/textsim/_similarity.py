@@ -189,6 +189,21 @@ def components(edges: sp.csr_matrix) -> np.ndarray:
     )
 
 
+def linkage_groups(pairs: sp.csr_matrix, linkage: str, min_score: float) -> np.ndarray:
+    """Group labels of the rows of the square matrix of scores ``pairs`` by average or complete
+    linkage cut at ``min_score`` (see ``src/matrix/linkage.rs``), numbered in the order of each
+    group's first row."""
+    pairs = sp.csr_matrix(pairs)
+    return _core.agglomerate(
+        pairs.shape[0],
+        pairs.indptr.astype(np.int64),
+        pairs.indices.astype(np.int64),
+        pairs.data.astype(np.float64),
+        linkage=linkage,
+        min_score=min_score,
+    )
+
+
 def groups_across(X: Any, Y: Any, *, min_score: float, algorithm: str = "auto") -> np.ndarray:
     """Group labels of the rows of ``X`` and then of ``Y``, joined only by the pairs of a row
     of ``X`` and a row of ``Y`` with cosine >= ``min_score`` (what a tile of two row blocks

@@ -18,11 +18,11 @@ from typing import Any, NamedTuple
 import numpy as np
 import scipy.sparse as sp
 
-from textsim import _core, _params
+from textsim import _params
 from textsim._display import sweep_html, sweep_text
 from textsim._exceptions import ParameterError
 from textsim._groups import Groups, groups_from_labels, rows_of
-from textsim._similarity import components, near_duplicates, similar_pairs
+from textsim._similarity import components, linkage_groups, near_duplicates, similar_pairs
 from textsim._tables import sweep_table
 
 LINKAGES = ("average", "complete", "single")
@@ -39,14 +39,7 @@ def _linkage(value: Any) -> str:
 def _labels_from_pairs(pairs: sp.csr_matrix, linkage: str, min_score: float) -> np.ndarray:
     if linkage == "single":
         return components(pairs)
-    return _core.agglomerate(
-        pairs.shape[0],
-        pairs.indptr.astype(np.int64),
-        pairs.indices.astype(np.int64),
-        pairs.data.astype(np.float64),
-        linkage=linkage,
-        min_score=min_score,
-    )
+    return linkage_groups(pairs, linkage, min_score)
 
 
 def group_articles(

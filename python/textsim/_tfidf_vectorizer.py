@@ -59,6 +59,7 @@ class TfidfVectorizer(CountVectorizer):
         n_jobs: int | None = None,
         clean_scraped: bool = False,
         stemmer: str | None = None,
+        missing: str = "error",
     ) -> None:
         super().__init__(
             input=input, encoding=encoding, decode_error=decode_error,
@@ -68,7 +69,7 @@ class TfidfVectorizer(CountVectorizer):
             max_features=max_features, vocabulary=vocabulary, binary=binary, dtype=dtype,
             unicode_normalization=unicode_normalization, bengali_folding=bengali_folding,
             fold_digits=fold_digits, n_jobs=n_jobs, clean_scraped=clean_scraped,
-            stemmer=stemmer,
+            stemmer=stemmer, missing=missing,
         )
         self.norm = norm
         self.use_idf = use_idf
