@@ -96,9 +96,11 @@ def _groups_summary(groups: Any) -> str:
     together = groups.sizes[groups.sizes > 1]
     n_rows = int(groups.sizes.sum())
     largest = int(together.max(initial=0))
+    plural = "" if len(together) == 1 else "s"
     return (
-        f"{n_rows:,} articles: {len(together):,} groups of 2 or more ({int(together.sum()):,} "
-        f"articles, largest {largest:,}), {len(groups) - len(together):,} alone "
+        f"{n_rows:,} articles: {len(together):,} group{plural} of 2 or more "
+        f"({int(together.sum()):,} articles, largest {largest:,}), "
+        f"{len(groups) - len(together):,} alone "
         f"(linkage={groups.linkage!r}, min_score={groups.min_score:g})"
     )
 
