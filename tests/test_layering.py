@@ -42,6 +42,7 @@ PYTHON_LAYERS: list[set[str]] = [
         "_groups",
         "_stories",
         "_stop_words",
+        "_matches",
     },
     # the analysis the vectorizers and CorpusStats share, the tokenizer
     {"_stats", "_analysis", "_tokenizer"},

@@ -24,6 +24,7 @@ from textsim._exceptions import (
 from textsim._groups import Groups
 from textsim._hashing_vectorizer import HashingVectorizer
 from textsim._index import SimilarityIndex
+from textsim._matches import Matches
 from textsim._persist import load, save
 from textsim._similarity import (
     Neighbours,
@@ -51,6 +52,7 @@ __all__ = [
     "Groups",
     "GroupSweep",
     "HashingVectorizer",
+    "Matches",
     "MissingDocumentError",
     "Neighbours",
     "NotFittedError",

@@ -178,3 +178,43 @@ def sweep_html(sweep: Any) -> str:
         f"<div><strong>Group sizes by min_score</strong> (linkage={html.escape(repr(sweep.linkage))})"
         f"<table><tr>{head}</tr>{body}</table></div>"
     )
+
+
+def matches_text(matches: Any) -> str:
+    n, k = matches.indices.shape
+    lines = [f"Matches: {n:,} queries x {k} (indices, scores), best first"]
+    for q in range(min(n, SHOWN_ROWS)):
+        found = [
+            f"{_shown(matches.name_of(int(j)), 40)} ({s:.3f})"
+            for j, s in zip(matches.indices[q], matches.scores[q])
+            if j >= 0
+        ]
+        lines.append(f"  {matches.queries[q]}: {'; '.join(found) if found else '-'}")
+    if n > SHOWN_ROWS:
+        lines.append(f"  ... {n - SHOWN_ROWS:,} more queries")
+    return "\n".join(lines)
+
+
+def matches_html(matches: Any) -> str:
+    n, k = matches.indices.shape
+    rows = []
+    for q in range(min(n, SHOWN_ROWS)):
+        found = "<br>".join(
+            f"{html.escape(_shown(matches.name_of(int(j))))}&nbsp;<small>({s:.3f})</small>"
+            for j, s in zip(matches.indices[q], matches.scores[q])
+            if j >= 0
+        )
+        query = html.escape(str(matches.queries[q]))
+        if matches.query_titles is not None:
+            query += f"<br><small>{html.escape(_shown(str(matches.query_titles[q])))}</small>"
+        rows.append(f"<tr><td style='text-align:left'>{query}</td>"
+                    f"<td style='text-align:left'>{found or '-'}</td></tr>")
+    more = (
+        f"<tr><td colspan='2'>… {n - SHOWN_ROWS:,} more queries</td></tr>" if n > SHOWN_ROWS else ""
+    )
+    return (
+        f"<div><strong>Matches</strong>: {n:,} queries × {k}, best first "
+        "(<code>to_pandas()</code> for a table)"
+        "<table><tr><th>query</th><th style='text-align:left'>indexed articles (cosine)</th></tr>"
+        f"{''.join(rows)}{more}</table></div>"
+    )
