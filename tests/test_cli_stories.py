@@ -52,7 +52,8 @@ def test_single_linkage_chains_more():
 
 
 def test_stories_mistakes_are_one_line():
-    assert_user_error(run("stories", "--min-score", "0"), "--min-score")
+    result = run("stories", "--min-score", "0")
+    assert result.returncode == 1 and "--min-score" in result.stderr and "Traceback" not in result.stderr
     assert_user_error(run("stories", "--stop-words", "english,french"), "--stop-words", status=2)
     assert_user_error(run("stories", "--linkage", "ward"), "--linkage", status=2)
 
@@ -64,3 +65,44 @@ def test_tokenize_cleans_and_stems_on_request():
     assert result.stdout.split() == ["সোনা", "দাম", "কম"]
     plain = run("tokenize", "[ad_1] সোনার")
     assert plain.stdout.split() == ["ad_1", "সোনার"]
+
+
+# -- the command's rough edges (issue 15) ----------------------------------------------------
+
+
+def test_a_high_min_score_does_not_list_every_article_alone():
+    result = run("similar", "--min-score", "0.8")
+    assert result.returncode == 0, result.stderr
+    assert "(no similar article)" not in result.stdout
+    assert result.stdout.rstrip().endswith("of 202 articles have no similar article)")
+
+
+def test_duplicates_csv_carries_scores():
+    rows = list(csv.DictReader(io.StringIO(run("duplicates", "--format", "csv").stdout)))
+    assert rows and all(0.9 <= float(r["score"]) <= 1.0 + 1e-9 for r in rows)
+    firsts = {}
+    for r in rows:
+        firsts.setdefault(r["group"], float(r["score"]))
+    assert all(abs(s - 1.0) < 1e-9 for s in firsts.values())
+    jsonl = [json.loads(line) for line in run("duplicates", "--format", "jsonl").stdout.splitlines()]
+    assert all("score" in a for g in jsonl for a in g["articles"])
+
+
+def test_no_path_says_the_demo_is_used():
+    result = run("duplicates")
+    assert result.returncode == 0
+    assert "no PATH given: this was the bundled sample" in result.stderr
+
+
+def test_errors_name_the_flag_as_typed():
+    assert_user_error(run("similar", "--min-score", "2"), "--min-score")
+    assert_user_error(run("similar", "--min-sc", "2"), "--min-sc:")
+    result = run("similar", "--min-df", "5000")
+    assert_user_error(result, "--min-df 5000", "202 articles")
+    assert "max_df" not in result.stderr
+
+
+def test_tokenize_refuses_vectorizer_options():
+    for option in (["--min-df", "2"], ["--max-df", "0.5"], ["--max-features", "3"], ["--sublinear-tf"]):
+        result = run("tokenize", *option, "text")
+        assert_user_error(result, option[0], "not used by tokenize", status=2)

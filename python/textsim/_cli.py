@@ -28,7 +28,7 @@ from textsim._exceptions import TextsimError
 from textsim._index import SimilarityIndex
 from textsim._readers import Fields, InputError, read_articles
 from textsim._params import BUILT_IN_STOP_LISTS
-from textsim._similarity import most_similar, near_duplicates
+from textsim._similarity import cosine_similarity, most_similar, near_duplicates
 from textsim._stop_words import stop_words as combined_stop_words
 from textsim._stories import LINKAGES, group_articles
 from textsim._version import __version__
@@ -261,7 +261,12 @@ def _changed_vectorizer_options(parser: argparse.ArgumentParser, args: argparse.
 
 def _articles(args: argparse.Namespace) -> list[Article]:
     if not args.paths:
-        return load_bangla_news()
+        # Said, so that `textsim duplicates $UNSET` does not pass the demo off as the answer.
+        demo = load_bangla_news()
+        if _ARGV:  # bare `textsim` is the demo, and says so in --help
+            _NOTES.append(f"no PATH given: this was the bundled sample ({len(demo)} Bengali "
+                          "news articles)")
+        return demo
     fields = Fields(text=args.text_field, title=args.title_field, id=args.id_field)
     articles = read_articles(args.paths, fields, args.encoding)
     if not articles:
@@ -288,6 +293,13 @@ def _index(args: argparse.Namespace, subparser: argparse.ArgumentParser) -> tupl
         titles = getattr(index, "titles_", None) or [""] * n
         return index, [Article(id=i, title=t, text="") for i, t in zip(ids, titles)]
     articles = _articles(args)
+    for flag, bound in (("--min-df", args.min_df), ("--max-df", args.max_df)):
+        # A count above the corpus would get scikit-learn's message about max_df and min_df.
+        if isinstance(bound, int) and bound > len(articles):
+            raise InputError(
+                f"{_typed(flag)} {bound}: more documents than the {len(articles):,} articles "
+                "read; no term can be in that many"
+            )
     index = SimilarityIndex(**_vectorizer_params(args))
     texts = [a.text for a in articles]
     titles = [_output.full_title(a) for a in articles]
@@ -300,7 +312,13 @@ def _index(args: argparse.Namespace, subparser: argparse.ArgumentParser) -> tupl
     return index, articles
 
 
+def _check_min_score(value: float | None) -> None:
+    if value is not None and not -1 <= value <= 1:
+        raise InputError(f"{_typed('--min-score')}: expected a cosine in [-1, 1], got {value}")
+
+
 def _similar(args: argparse.Namespace, parser: argparse.ArgumentParser) -> None:
+    _check_min_score(args.min_score)
     index, articles = _index(args, parser)
     if len(articles) < 2:
         raise InputError(f"only {len(articles)} article: similar needs two or more")
@@ -311,8 +329,8 @@ def _similar(args: argparse.Namespace, parser: argparse.ArgumentParser) -> None:
 
 
 def _duplicates(args: argparse.Namespace, parser: argparse.ArgumentParser) -> None:
-    if not args.min_score > 0:
-        raise InputError(f"--min-score: expected a cosine above 0, got {args.min_score}")
+    if not 0 < args.min_score <= 1:
+        raise InputError(f"{_typed('--min-score')}: expected a cosine in (0, 1], got {args.min_score}")
     index, articles = _index(args, parser)
     labels = near_duplicates(
         index.matrix_, min_score=args.min_score, n_jobs=args.jobs, progress=args.progress
@@ -321,12 +339,17 @@ def _duplicates(args: argparse.Namespace, parser: argparse.ArgumentParser) -> No
     for row, group in enumerate(labels.tolist()):
         members.setdefault(group, []).append(row)
     groups = [rows for rows in members.values() if len(rows) > 1]
-    _output.duplicates(sys.stdout, args.format, articles, groups, args.min_score)
+    # Each article's cosine with its group's first: how near a duplicate it is.
+    scores = [
+        cosine_similarity(index.matrix_[rows], index.matrix_[rows[:1]])[:, 0].tolist()
+        for rows in groups
+    ]
+    _output.duplicates(sys.stdout, args.format, articles, groups, args.min_score, scores)
 
 
 def _stories(args: argparse.Namespace, parser: argparse.ArgumentParser) -> None:
     if not 0 < args.min_score <= 1:
-        raise InputError(f"--min-score: expected a cosine in (0, 1], got {args.min_score}")
+        raise InputError(f"{_typed('--min-score')}: expected a cosine in (0, 1], got {args.min_score}")
     index, articles = _index(args, parser)
     groups = group_articles(
         index.matrix_, min_score=args.min_score, linkage=args.linkage, n_jobs=args.jobs,
@@ -339,6 +362,7 @@ def _query(args: argparse.Namespace, parser: argparse.ArgumentParser) -> None:
     text = sys.stdin.read() if args.text == "-" else args.text
     if not text.strip():
         raise InputError("the query text is empty")
+    _check_min_score(args.min_score)
     index, articles = _index(args, parser)
     indices, scores = index.query([text], k=min(args.top, len(articles)), min_score=args.min_score,
                                   n_jobs=args.jobs)
@@ -346,14 +370,24 @@ def _query(args: argparse.Namespace, parser: argparse.ArgumentParser) -> None:
 
 
 def _tokenize(args: argparse.Namespace, parser: argparse.ArgumentParser) -> None:
+    given = [
+        _typed(flag) for flag, dest in (("--min-df", "min_df"), ("--max-df", "max_df"),
+                                        ("--max-features", "max_features"),
+                                        ("--sublinear-tf", "sublinear_tf"))
+        if getattr(args, dest) != parser.get_default(dest)
+    ]
+    if given:
+        raise UsageError(f"{', '.join(given)}: a vectorizer's option, not used by tokenize")
     params = _vectorizer_params(args)
     for unused in ("min_df", "max_df", "max_features", "sublinear_tf"):
         params.pop(unused, None)
     analyze = CountVectorizer(**params).build_analyzer()
+    # An n-gram holds spaces, so features of more than one word are separated by tabs.
+    separator = "\t" if args.ngram[1] > 1 or args.analyzer != "word" else " "
     lines = args.text.splitlines() if args.text is not None else sys.stdin
     write = sys.stdout.write
     for line in lines:
-        write(" ".join(analyze(line.rstrip("\n"))) + "\n")
+        write(separator.join(analyze(line.rstrip("\n"))) + "\n")
 
 
 RUN = {
@@ -365,9 +399,49 @@ RUN = {
 }
 
 
+#: The parameters whose errors name the command's flag for them.
+_FLAGS = {
+    "min_score": "--min-score",
+    "min_df": "--min-df",
+    "max_df": "--max-df",
+    "max_features": "--max-features",
+    "token_pattern": "--token-pattern",
+    "ngram_range": "--ngram",
+    "k": "--top",
+}
+
+#: The command line as given, to name a flag as the user typed it.
+_ARGV: list[str] = []
+#: Said on standard error after a command has succeeded (an error is one line alone).
+_NOTES: list[str] = []
+
+
+def _typed(flag: str) -> str:
+    """``flag`` as the user spelt it: one of its aliases (``--text-column`` for
+    ``--text-field``), or an abbreviation argparse accepted (``--min-s``)."""
+    for word in _ARGV:
+        spelt = word.split("=", 1)[0]
+        if spelt.startswith("--") and len(spelt) > 2 and flag.startswith(spelt):
+            return spelt
+    return flag
+
+
+def _with_flags(message: str) -> str:
+    """A parameter's name in an error message, as the flag that set it."""
+    for name, flag in _FLAGS.items():
+        for spelt in (f"{name}:", f"'{name}'", f"{name}="):
+            if message.startswith(spelt) or f" {spelt}" in message:
+                message = message.replace(name, _typed(flag), 1)
+                return message
+    return message
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(_with_default_command(list(sys.argv[1:] if argv is None else argv)))
+    given = list(sys.argv[1:] if argv is None else argv)
+    _ARGV[:] = given
+    _NOTES.clear()
+    args = parser.parse_args(_with_default_command(given))
     if args.command is None:
         parser.print_help()
         return EXIT_USAGE
@@ -375,6 +449,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         RUN[args.command](args, subparser)
         sys.stdout.flush()
+        for note in _NOTES:
+            print(f"textsim: {note}", file=sys.stderr)
     except BrokenPipeError:
         # `textsim similar | head`: the reader has all it wanted.
         devnull = os.open(os.devnull, os.O_WRONLY)
@@ -385,7 +461,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (InputError, TextsimError, ValueError, ImportError, OSError) as error:
         if os.environ.get("TEXTSIM_DEBUG"):
             raise
-        print(f"textsim: {_one_line(error)}", file=sys.stderr)
+        print(f"textsim: {_with_flags(_one_line(error))}", file=sys.stderr)
         return EXIT_INPUT
     except KeyboardInterrupt:
         return 130
