@@ -284,7 +284,7 @@ def _labels(ids: Any, titles: Any, n: int, owner: str) -> dict[str, list[str]]:
     labels = {}
     for name, values in (("ids", ids), ("titles", titles)):
         try:
-            checked = _params.row_names(name, values, n)
+            checked = _params.row_names(name, values, n, unit="documents")
         except ParameterError as error:
             raise ParameterError(f"{owner}: {error}") from None
         if checked is not None:

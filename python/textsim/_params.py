@@ -310,7 +310,7 @@ def min_score(value: Any) -> float | None:
     return None if value is None else float(value)
 
 
-def row_names(name: str, values: Any, n_rows: int) -> list[Any] | None:
+def row_names(name: str, values: Any, n_rows: int, unit: str = "rows") -> list[Any] | None:
     """``ids`` or ``titles``: None, or one value per row, none of them missing (None or NaN:
     a missing name would be shown as the string 'None' or 'nan')."""
     if values is None:
@@ -319,7 +319,7 @@ def row_names(name: str, values: Any, n_rows: int) -> list[Any] | None:
         raise ParameterError(f"{name}: expected one per row (a list), got a single string")
     values = values.tolist() if callable(getattr(values, "tolist", None)) else list(values)
     if len(values) != n_rows:
-        raise ParameterError(f"{name}: {len(values):,} given for {n_rows:,} rows")
+        raise ParameterError(f"{name}: {len(values):,} {name} for {n_rows:,} {unit}")
     for row, value in enumerate(values):
         if is_missing(value):
             raise ParameterError(

@@ -1,0 +1,31 @@
+"""Reprs that stay valid Python where they are nested: inside a scikit-learn Pipeline a fitted
+vectorizer shows its parameters only (the ``# fitted: ...`` comment would swallow the rest of
+the line)."""
+
+from __future__ import annotations
+
+import ast
+
+import pytest
+import textsim
+
+sklearn = pytest.importorskip("sklearn")
+from sklearn.linear_model import LogisticRegression  # noqa: E402
+from sklearn.pipeline import Pipeline  # noqa: E402
+
+
+def test_a_fitted_vectorizer_in_a_pipeline_repr_is_valid_python():
+    vectorizer = textsim.TfidfVectorizer(min_df=1, stemmer="bengali").fit(["সোনার দাম", "দাম কমেছে"])
+    pipeline = Pipeline([("tfidf", vectorizer), ("clf", LogisticRegression())])
+    text = repr(pipeline)
+    ast.parse(text)
+    assert "TfidfVectorizer(stemmer='bengali')" in text and "#" not in text
+    # Alone, it still says what it learnt.
+    assert repr(vectorizer).endswith("# fitted: 3 terms from 2 documents")
+
+
+def test_a_fitted_pipeline_repr_is_valid_python():
+    docs = ["gold prices fell", "gold prices rose", "cricket in dhaka", "cricket match"]
+    pipeline = Pipeline([("tfidf", textsim.TfidfVectorizer()), ("clf", LogisticRegression())])
+    pipeline.fit(docs, [0, 0, 1, 1])
+    ast.parse(repr(pipeline))
