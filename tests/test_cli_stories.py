@@ -106,3 +106,49 @@ def test_tokenize_refuses_vectorizer_options():
     for option in (["--min-df", "2"], ["--max-df", "0.5"], ["--max-features", "3"], ["--sublinear-tf"]):
         result = run("tokenize", *option, "text")
         assert_user_error(result, option[0], "not used by tokenize", status=2)
+
+
+def test_articles_from_standard_input():
+    records = "".join(
+        json.dumps({"id": f"n{i}", "title": t, "text": t}) + "\n"
+        for i, t in enumerate(["gold prices fell today", "cricket in dhaka", "gold prices fell again"])
+    )
+    result = run("similar", "-", "--format", "jsonl", "--top", "1", stdin=records)
+    assert result.returncode == 0, result.stderr
+    found = {r["id"]: [n["id"] for n in r["similar"]] for r in map(json.loads, result.stdout.splitlines())}
+    assert found["n0"] == ["n2"] and found["n2"] == ["n0"]
+    lines = run("similar", "-", "--lines", "--format", "jsonl", "--top", "1",
+                stdin="gold prices fell today\n\ncricket in dhaka\ngold prices fell again\n")
+    ids = [json.loads(line)["id"] for line in lines.stdout.splitlines()]
+    assert ids == ["stdin:1", "stdin:3", "stdin:4"]
+
+
+def test_one_article_per_line_of_a_txt_file(tmp_path):
+    path = tmp_path / "headlines.txt"
+    path.write_text("gold prices fell today\ncricket in dhaka\ngold prices fell again\n", encoding="utf-8")
+    whole = run("similar", str(path), "--format", "jsonl")
+    assert_user_error(whole, "only 1 article")
+    per_line = run("similar", str(path), "--lines", "--format", "jsonl", "--top", "1")
+    records = [json.loads(line) for line in per_line.stdout.splitlines()]
+    assert [r["id"] for r in records] == [f"{path.as_posix()}:{n}" for n in (1, 2, 3)]
+
+
+def test_missing_texts_are_named_unless_skipped_or_kept(tmp_path):
+    path = tmp_path / "news.jsonl"
+    path.write_text('{"text": "gold prices fell"}\n{"text": null}\n{"text": "gold prices rose"}\n',
+                    encoding="utf-8")
+    assert_user_error(run("similar", str(path)), "line 2", "missing", "--missing skip")
+    skipped = run("similar", str(path), "--missing", "skip", "--format", "jsonl")
+    assert len(skipped.stdout.splitlines()) == 2
+    kept = run("similar", str(path), "--missing", "empty", "--format", "jsonl")
+    assert len(kept.stdout.splitlines()) == 3
+    table = tmp_path / "news.csv"
+    table.write_text("id,text\na,gold prices fell\nb,\nc,gold prices rose\n", encoding="utf-8")
+    assert_user_error(run("similar", str(table)), "row 3", "missing")
+
+
+def test_field_errors_name_the_flag_as_typed(tmp_path):
+    path = tmp_path / "news.jsonl"
+    path.write_text('{"body": "gold prices fell"}\n', encoding="utf-8")
+    assert_user_error(run("similar", str(path), "--text-column", "text"), "--text-column")
+    assert_user_error(run("similar", str(path), "--text-field", "text"), "--text-field")

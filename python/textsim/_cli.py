@@ -26,7 +26,7 @@ from textsim import _output
 from textsim._count_vectorizer import CountVectorizer
 from textsim._exceptions import TextsimError
 from textsim._index import SimilarityIndex
-from textsim._readers import Fields, InputError, read_articles
+from textsim._readers import MISSING, Fields, InputError, read_articles
 from textsim._params import BUILT_IN_STOP_LISTS
 from textsim._similarity import cosine_similarity, most_similar, near_duplicates
 from textsim._stop_words import stop_words as combined_stop_words
@@ -133,7 +133,8 @@ def _input_options(parser: argparse.ArgumentParser, with_paths: bool = True) -> 
         parser.add_argument(
             "paths", nargs="*", metavar="PATH",
             help="folders of .txt files (searched recursively), .txt, .jsonl, .json, .csv or "
-            ".parquet files, optionally .gz; none: the bundled Bengali news sample",
+            ".parquet files, optionally .gz; '-': standard input (JSON Lines, or text); none: "
+            "the bundled Bengali news sample",
         )
     group = parser.add_argument_group("input")
     group.add_argument("--text-field", "--text-column", dest="text_field", default="text",
@@ -143,6 +144,11 @@ def _input_options(parser: argparse.ArgumentParser, with_paths: bool = True) -> 
     group.add_argument("--id-field", "--id-column", dest="id_field", default=None,
                        metavar="NAME", help="field or column of the id (default id, if there)")
     group.add_argument("--encoding", default="utf-8", help="of the files (default utf-8)")
+    group.add_argument("--lines", action="store_true",
+                       help=".txt files (and text on standard input) hold one article per line")
+    group.add_argument("--missing", choices=list(MISSING), default="error",
+                       help="a record without text (null, empty cell): error (default), skip "
+                       "it, or keep it as an empty article")
     group.add_argument("--index", default=None, metavar="FILE",
                        help="use an index saved with --save-index instead of reading PATHs")
     group.add_argument("--save-index", default=None, metavar="FILE",
@@ -255,7 +261,7 @@ def _vectorizer_params(args: argparse.Namespace) -> dict[str, Any]:
 def _changed_vectorizer_options(parser: argparse.ArgumentParser, args: argparse.Namespace) -> list[str]:
     names = ("ngram", "analyzer", "min_df", "max_df", "max_features", "stop_words",
              "fold_digits", "lowercase", "sublinear_tf", "token_pattern", "clean_scraped",
-             "stemmer", "text_field", "title_field", "id_field")
+             "stemmer", "text_field", "title_field", "id_field", "lines", "missing")
     return ["--" + n.replace("_", "-") for n in names if getattr(args, n) != parser.get_default(n)]
 
 
@@ -267,7 +273,8 @@ def _articles(args: argparse.Namespace) -> list[Article]:
             _NOTES.append(f"no PATH given: this was the bundled sample ({len(demo)} Bengali "
                           "news articles)")
         return demo
-    fields = Fields(text=args.text_field, title=args.title_field, id=args.id_field)
+    fields = Fields(text=args.text_field, title=args.title_field, id=args.id_field,
+                    missing=args.missing, lines=args.lines)
     articles = read_articles(args.paths, fields, args.encoding)
     if not articles:
         raise InputError(f"no articles in {', '.join(args.paths)}")
@@ -416,18 +423,30 @@ _ARGV: list[str] = []
 _NOTES: list[str] = []
 
 
+#: Flags with another spelling.
+_ALIASES = {
+    "--text-field": ("--text-field", "--text-column"),
+    "--title-field": ("--title-field", "--title-column"),
+    "--id-field": ("--id-field", "--id-column"),
+}
+
+
 def _typed(flag: str) -> str:
     """``flag`` as the user spelt it: one of its aliases (``--text-column`` for
     ``--text-field``), or an abbreviation argparse accepted (``--min-s``)."""
     for word in _ARGV:
         spelt = word.split("=", 1)[0]
-        if spelt.startswith("--") and len(spelt) > 2 and flag.startswith(spelt):
-            return spelt
+        if spelt.startswith("--") and len(spelt) > 2:
+            if any(alias.startswith(spelt) for alias in _ALIASES.get(flag, (flag,))):
+                return spelt
     return flag
 
 
 def _with_flags(message: str) -> str:
     """A parameter's name in an error message, as the flag that set it."""
+    for flag in _ALIASES:
+        if flag in message:
+            return message.replace(flag, _typed(flag))
     for name, flag in _FLAGS.items():
         for spelt in (f"{name}:", f"'{name}'", f"{name}="):
             if message.startswith(spelt) or f" {spelt}" in message:
