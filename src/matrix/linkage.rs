@@ -36,7 +36,7 @@ use crate::runtime::cancel::checkpoint;
 
 /// How the linkage of two groups is made from the scores of the pairs across them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Linkage {
+pub enum Linkage {
     /// The mean score over all pairs across them (pairs below the threshold count as 0).
     Average,
     /// The smallest score across them (a pair below the threshold: below it).
@@ -172,7 +172,7 @@ impl Clusters {
 /// Group labels of `n` rows: the groups of the linkage over the pairs (CSR rows of `n` nodes,
 /// each pair once or both ways, scores at or above `threshold`), numbered in the order of
 /// their first rows.
-pub(crate) fn agglomerate(
+pub fn agglomerate(
     n: usize,
     indptr: &[usize],
     columns: &[u32],

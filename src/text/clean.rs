@@ -87,7 +87,7 @@ enum Replacement {
 }
 
 /// `text` with scraper debris taken out (see the module documentation).
-pub(crate) fn clean_scraped(text: &str) -> Cow<'_, str> {
+pub fn clean_scraped(text: &str) -> Cow<'_, str> {
     let bytes = text.as_bytes();
     let mut out: Option<String> = None;
     let mut copied = 0;
