@@ -17,29 +17,18 @@ no stemming, on the same data and settings otherwise.
 from __future__ import annotations
 
 import argparse
-import gzip
-import json
 import unicodedata
 from pathlib import Path
 
 import numpy as np
 import textsim
+from eval_stories import read  # the corpora's JSON Lines, one reader for both evaluations
 from textsim.datasets import load_bangla_news
 
 QUERY = "সোনার দাম কমেছে"
 GOLD = tuple(unicodedata.normalize("NFC", w) for w in ("সোনা", "স্বর্ণ"))
 SHARES = tuple(unicodedata.normalize("NFC", w) for w in ("শেয়ার", "পুঁজিবাজার"))
 SETTINGS = {"no stemmer": None, "stemmer='bengali'": "bengali"}
-
-
-def read(path: Path, limit: int | None = None) -> list[dict]:
-    records = []
-    with gzip.open(path, "rt", encoding="utf-8") as fh:
-        for line in fh:
-            records.append(json.loads(line))
-            if limit is not None and len(records) >= limit:
-                break
-    return records
 
 
 def query_example() -> None:
