@@ -29,3 +29,24 @@ def test_a_fitted_pipeline_repr_is_valid_python():
     pipeline = Pipeline([("tfidf", textsim.TfidfVectorizer()), ("clf", LogisticRegression())])
     pipeline.fit(docs, [0, 0, 1, 1])
     ast.parse(repr(pipeline))
+
+
+def test_the_document_count_survives_a_model_file(tmp_path):
+    import json
+    import zipfile
+
+    vectorizer = textsim.TfidfVectorizer().fit(["gold prices fell", "gold prices rose", "cricket"])
+    path = tmp_path / "model.textsim"
+    vectorizer.save(path)
+    assert repr(textsim.load(path)).endswith("# fitted: 5 terms from 3 documents")
+    # A file without the count (written before it was recorded) loads, without it.
+    older = tmp_path / "older.textsim"
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(older, "w") as target:
+        for name in source.namelist():
+            data = source.read(name)
+            if name == "textsim-model.json":
+                manifest = json.loads(data)
+                del manifest["fitted"]["n_documents"]
+                data = json.dumps(manifest).encode("utf-8")
+            target.writestr(name, data)
+    assert repr(textsim.load(older)).endswith("# fitted: 5 terms")
