@@ -121,3 +121,9 @@ def test_matches_pickle_and_survive_a_saved_index(index, tmp_path):
     index.save(path)
     loaded = textsim.SimilarityIndex.load(path)
     assert loaded.query(["সোনার দাম"], k=1).ids == [["c"]]
+
+
+def test_the_old_mislabelling_call_is_refused(index):
+    matches = index.query(["সোনার দাম"], k=1)
+    with pytest.raises(TypeError, match="without titles"):
+        matches.to_pandas(titles=index.titles_, ids=index.ids_)

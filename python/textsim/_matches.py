@@ -85,11 +85,17 @@ class Matches(tuple):
             return str(self._index_ids[row])
         return f"article {row}"
 
-    def to_pandas(self) -> Any:
+    def to_pandas(self, titles: Any = None, *, ids: Any = None) -> Any:
         """One row per (query, match), best first: ``query`` (see ``queries``), with
         ``query_title`` for ``similar_to``, ``rank`` (1 = most similar), ``score``, ``match``
         (the indexed article's row), and ``match_id`` and ``match_title`` when the index has
-        them. Missing matches are left out."""
+        them. Missing matches are left out. The names come from the index: ``titles`` and
+        ``ids`` are refused (given for the indexed articles, they would name the queries)."""
+        if titles is not None or ids is not None:
+            raise TypeError(
+                "Matches.to_pandas: the matches are named by the index's own ids and titles, "
+                "and the queries by their number; call it without titles= or ids="
+            )
         return matches_table(self)
 
     def __repr__(self) -> str:
