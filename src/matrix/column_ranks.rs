@@ -19,8 +19,6 @@ pub(crate) const ABSENT: u32 = u32::MAX;
 pub(crate) struct ColumnRanks {
     pub(crate) lookup: RankLookup,
     pub(crate) frequencies: Vec<u64>,
-    /// The column of each rank.
-    pub(crate) columns: Vec<usize>,
 }
 
 pub(crate) enum RankLookup {
@@ -68,11 +66,9 @@ impl ColumnRanks {
             )
         };
         let frequencies = by_frequency.iter().map(|&(n, _)| n).collect();
-        let columns = by_frequency.iter().map(|&(_, c)| c).collect();
         Ok(ColumnRanks {
             lookup,
             frequencies,
-            columns,
         })
     }
 

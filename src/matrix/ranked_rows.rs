@@ -1,5 +1,7 @@
 //! Rows normalised as the similarity kernels normalise them, their entries in the order of the
-//! columns' ranks: what the pruned search walks.
+//! columns' ranks: what the pruned search walks. The values are kept as f32 rounded up: the
+//! search only bounds scores with them (it verifies survivors from the matrix itself), so they
+//! need to be at least the kernel's values, and four bytes each keep the walk in cache.
 
 use std::ops::Range;
 
@@ -9,20 +11,23 @@ use crate::error::Error;
 use crate::matrix::column_ranks::{ColumnRanks, ABSENT};
 use crate::matrix::csr::CsrView;
 use crate::matrix::numeric::{Index, Real};
+use crate::matrix::suffix_index::f32_at_least;
 use crate::runtime::alloc::{try_with_capacity, try_zeroed};
 
-/// Rows divided by their norms as the full kernel divides them (`T::from_f64(v / norm)`), their
-/// entries by rank (the order the search meets terms in). Zeros, rows of norm 0 and columns Y
-/// does not store are left out: they add nothing to any score.
-pub(crate) struct RankedRows<T> {
+/// Rows divided by their norms as the full kernel divides them (`T::from_f64(v / norm)`, here
+/// rounded up to f32), their entries by rank (the order the search meets terms in). Zeros, rows
+/// of norm 0 and columns Y does not store are left out: they add nothing to any score.
+pub(crate) struct RankedRows {
     pub(crate) indptr: Vec<usize>,
-    /// Ranks ascending (most frequent column first), and the normalised values.
+    /// Ranks ascending (most frequent column first), and the normalised values, rounded up.
     pub(crate) ranks: Vec<u32>,
-    pub(crate) values: Vec<T>,
+    pub(crate) values: Vec<f32>,
     /// The norm each row was divided by (the full kernel's).
     pub(crate) norms: Vec<f64>,
-    /// The largest norm of a row as stored (1 up to the rounding of its values).
+    /// The largest norm of a row (of the values as kept: at least the kernel's).
     pub(crate) max_norm: f64,
+    /// Whether no value of the matrix is negative (what the bounds assume).
+    pub(crate) nonnegative: bool,
 }
 
 /// Pieces of rows of about equal numbers of entries, for the workers to fill.
@@ -59,18 +64,32 @@ pub(crate) fn split_pieces<'a, V>(
         .collect()
 }
 
-impl<T: Real> RankedRows<T> {
-    pub(crate) fn new<I: Index>(
+impl RankedRows {
+    /// X's rows, ranked by `columns` (the ranks of Y; `all_ranked`: Y is X, so every column
+    /// has a rank).
+    pub(crate) fn new<T: Real, I: Index>(
         x: &CsrView<'_, T, I>,
         columns: &ColumnRanks,
+        all_ranked: bool,
     ) -> Result<Self, Error> {
         let what = "the normalised rows";
         let norms = x.row_norms();
+        let nonnegative = x.data.par_iter().all(|v| v.to_f64() >= 0.0);
+        // Usually every entry is kept (no zeros, no empty norms, every column ranked): then the
+        // rows keep their lengths, without looking a rank up twice per entry.
+        let keeps_all = all_ranked
+            && x.data.par_iter().all(|v| v.to_f64() != 0.0)
+            && (0..x.n_rows)
+                .into_par_iter()
+                .all(|r| norms[r] > 0.0 || x.row(r).0.is_empty());
         let kept: Vec<usize> = (0..x.n_rows)
             .into_par_iter()
             .with_min_len(256)
             .map(|r| {
                 let (cols, data) = x.row(r);
+                if keeps_all {
+                    return cols.len();
+                }
                 if norms[r] == 0.0 {
                     return 0;
                 }
@@ -88,14 +107,15 @@ impl<T: Real> RankedRows<T> {
             indptr.push(total);
         }
         let mut ranks = try_zeroed::<u32>(total, what)?;
-        let mut values = try_zeroed::<T>(total, what)?;
+        let mut values = try_zeroed::<f32>(total, what)?;
         let pieces = row_pieces(&indptr, rayon::current_num_threads() * 8);
         let max_norm = split_pieces(&indptr, &pieces, &mut ranks)
             .into_par_iter()
             .zip(split_pieces(&indptr, &pieces, &mut values))
             .zip(pieces.par_iter())
             .map(|((rr, rv), rows)| {
-                let mut order: Vec<(u32, T)> = Vec::new();
+                // (rank, value bits) packed into one word: sorting words beats sorting pairs.
+                let mut order: Vec<u64> = Vec::new();
                 let mut max_norm = 0.0f64;
                 let base = indptr[rows.start];
                 for r in rows.clone() {
@@ -109,15 +129,17 @@ impl<T: Real> RankedRows<T> {
                     for (&c, &v) in cols.iter().zip(data) {
                         let rank = columns.rank(c.index());
                         if rank != ABSENT && v.to_f64() != 0.0 {
-                            order.push((rank, T::from_f64(v.to_f64() / norm)));
+                            let value = f32_at_least(T::from_f64(v.to_f64() / norm).to_f64());
+                            order.push((rank as u64) << 32 | value.to_bits() as u64);
                         }
                     }
-                    order.sort_unstable_by_key(|&(rank, _)| rank);
+                    order.sort_unstable();
                     let mut square = 0.0;
-                    for (slot, &(rank, value)) in span.zip(&order) {
-                        rr[slot] = rank;
+                    for (slot, &packed) in span.zip(&order) {
+                        let value = f32::from_bits(packed as u32);
+                        rr[slot] = (packed >> 32) as u32;
                         rv[slot] = value;
-                        square += value.to_f64() * value.to_f64();
+                        square += value as f64 * value as f64;
                     }
                     max_norm = max_norm.max(square.sqrt());
                 }
@@ -130,6 +152,7 @@ impl<T: Real> RankedRows<T> {
             values,
             norms,
             max_norm,
+            nonnegative,
         })
     }
 
@@ -144,10 +167,5 @@ impl<T: Real> RankedRows<T> {
     #[inline]
     pub(crate) fn span(&self, r: usize) -> Range<usize> {
         self.indptr[r]..self.indptr[r + 1]
-    }
-
-    /// Whether every value is at least 0 (what the bounds assume).
-    pub(crate) fn nonnegative(&self) -> bool {
-        self.values.par_iter().all(|v| v.to_f64() >= 0.0)
     }
 }

@@ -86,13 +86,45 @@ pub(crate) struct SuffixIndex {
     pub(crate) prefix_norm: Vec<f64>,
 }
 
+/// How many suffix entries each piece of rows has in each rank: what the index is laid out by,
+/// and what the work estimate reads.
+pub(crate) struct SuffixCounts {
+    pieces: Vec<std::ops::Range<usize>>,
+    counts: Vec<Vec<u32>>,
+}
+
+impl SuffixCounts {
+    /// Counted in parallel over as many pieces of rows as threads (each piece counts every rank).
+    pub(crate) fn of(y: &RankedRows, starts: &[usize], n_ranks: usize) -> Result<Self, Error> {
+        let pieces = row_pieces(&y.indptr, rayon::current_num_threads());
+        let counts = pieces
+            .par_iter()
+            .map(|rows| {
+                let mut counts = try_zeroed::<u32>(n_ranks, "the similarity index")?;
+                for r in rows.clone() {
+                    for &rank in &y.ranks[starts[r]..y.indptr[r + 1]] {
+                        counts[rank as usize] += 1;
+                    }
+                }
+                Ok(counts)
+            })
+            .collect::<Result<_, Error>>()?;
+        Ok(SuffixCounts { pieces, counts })
+    }
+
+    /// The number of postings of rank `rank`.
+    pub(crate) fn postings(&self, rank: usize) -> u64 {
+        self.counts.iter().map(|counts| counts[rank] as u64).sum()
+    }
+}
+
 impl SuffixIndex {
     /// Where each row's suffix starts (an entry of `y.ranks`): the first entry at which the
     /// norm of the row's prefix could reach `threshold` with a row of X (whose norms are at
     /// most `x_max_norm`). (AllPairs' bound by each column's largest value in X was tried too:
     /// on TF-IDF of news and blog posts it shortened the index by 0.002%.)
     pub(crate) fn suffix_starts<T: Real>(
-        y: &RankedRows<T>,
+        y: &RankedRows,
         threshold: f64,
         x_max_norm: f64,
     ) -> Vec<usize> {
@@ -104,7 +136,7 @@ impl SuffixIndex {
                 let limit = threshold - slack::<T>(span.len(), x_max_norm.max(y.max_norm));
                 let mut square = 0.0f64;
                 for at in span.clone() {
-                    let v = y.values[at].to_f64();
+                    let v = y.values[at] as f64;
                     square += v * v;
                     if square.sqrt() * x_max_norm >= limit {
                         return at;
@@ -117,26 +149,14 @@ impl SuffixIndex {
 
     /// The index of the suffixes starting at `starts`: a counting sort by rank, in parallel
     /// over pieces of rows, each writing its rows' postings after those of the pieces before.
-    pub(crate) fn build<T: Real>(
-        y: &RankedRows<T>,
+    pub(crate) fn build(
+        y: &RankedRows,
         starts: &[usize],
-        n_ranks: usize,
+        counted: SuffixCounts,
     ) -> Result<Self, Error> {
         let what = "the similarity index";
-        // As many pieces as threads: each piece counts every rank.
-        let pieces = row_pieces(&y.indptr, rayon::current_num_threads());
-        let counts: Vec<Vec<u32>> = pieces
-            .par_iter()
-            .map(|rows| {
-                let mut counts = try_zeroed::<u32>(n_ranks, what)?;
-                for r in rows.clone() {
-                    for &rank in &y.ranks[starts[r]..y.indptr[r + 1]] {
-                        counts[rank as usize] += 1;
-                    }
-                }
-                Ok(counts)
-            })
-            .collect::<Result<_, Error>>()?;
+        let SuffixCounts { pieces, counts } = counted;
+        let n_ranks = counts.first().map_or(0, Vec::len);
         // Each piece's first slot in each rank; the pieces, and so the rows, stay in order.
         let mut rank_starts = try_zeroed::<usize>(n_ranks + 1, what)?;
         let mut lengths = try_zeroed::<u32>(n_ranks, what)?;
@@ -169,7 +189,7 @@ impl SuffixIndex {
                             let slot = &mut next[y.ranks[at] as usize];
                             let posting = Posting {
                                 row: r as u32,
-                                value: f32_at_least(value.to_f64()),
+                                value,
                                 norm_before: f32_at_least(square.sqrt()),
                             };
                             // SAFETY: the slots of each (piece, rank) are a range of their own
@@ -177,7 +197,7 @@ impl SuffixIndex {
                             unsafe { shared.write(*slot, posting) };
                             *slot += 1;
                         }
-                        square += value.to_f64() * value.to_f64();
+                        square += value as f64 * value as f64;
                     }
                 }
             });
