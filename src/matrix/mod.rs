@@ -14,6 +14,7 @@ pub(crate) mod linkage;
 pub(crate) mod numeric;
 pub(crate) mod pruned;
 pub(crate) mod ranked_rows;
+pub(crate) mod rounding;
 pub(crate) mod similarity;
 pub(crate) mod suffix_index;
 pub(crate) mod thresholded;
