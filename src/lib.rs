@@ -44,6 +44,7 @@ pub use features::vocabulary::{DocumentBound, FitOptions, Vocabulary};
 pub use matrix::columns::NormalizedColumns;
 pub use matrix::csr::{CsrParts, CsrView};
 pub use matrix::groups::{connected_components, near_duplicates, near_duplicates_across};
+pub use matrix::linkage::{agglomerate, Linkage};
 pub use matrix::numeric::{Index, Real};
 pub use matrix::pruned::Method;
 pub use matrix::similarity::{dense_cosines, most_similar, similar_pairs, Threshold};
@@ -54,10 +55,12 @@ pub use runtime::cancel::checkpoint;
 pub use runtime::pools::{run, run_interruptible, thread_count};
 pub use text::accents::StripAccents;
 pub use text::char_maps::lowercase;
+pub use text::clean::clean_scraped;
 pub use text::decode::{decode, decode_document, DecodeErrors, RawText};
 pub use text::normalize::{normalize, NormalizationForm};
 pub use text::preprocess::Preprocessor;
 pub use text::sentences::sentences;
+pub use text::stem::Stemmer;
 pub use text::tokenize::{
     Segmentation, StopWords, Tokenizer, TokenizerOptions, DEFAULT_TOKEN_PATTERN,
 };

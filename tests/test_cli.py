@@ -244,7 +244,8 @@ def test_min_score_and_top(folder):
     assert found["weather.txt"] == []
     assert all(n["score"] >= 0.3 for ns in found.values() for n in ns)
     table = run("similar", str(folder), "--min-score", "0.3")
-    assert "(no similar article)" in table.stdout
+    assert "(1 of 5 articles have no similar article)" in table.stdout
+    assert "weather.txt" not in table.stdout
 
 
 def test_vectorizer_options_change_the_result(folder):
@@ -279,10 +280,11 @@ def test_tokenize_text_and_stdin():
     piped = run("tokenize", "--fold-digits", stdin="Hello, World!\nসাল ২০২৫\n\n")
     assert piped.stdout == "hello world\nসাল 2025\n\n"
     ngrams = run("tokenize", "--ngram", "1,2", "--stop-words", "english", "the cat sat")
-    assert ngrams.stdout == "cat sat cat sat\n"
+    # An n-gram holds a space: features are separated by tabs, so they read unambiguously.
+    assert ngrams.stdout == "cat\tsat\tcat sat\n"
     chars = run("tokenize", "--analyzer", "char_wb", "--ngram", "3", "--jobs", "1", "পুতিন")
     # char_wb pads the word with a space on each side, then takes every 3 code points.
-    assert chars.stdout == " ".join([" পু", "পুত", "ুতি", "তিন", "িন "]) + "\n"
+    assert chars.stdout == "\t".join([" পু", "পুত", "ুতি", "তিন", "িন "]) + "\n"
 
 
 def test_help_and_version():
@@ -403,7 +405,7 @@ def test_duplicates_and_query_as_csv_and_from_an_index(tmp_path):
     fitted = run("duplicates", "--format", "csv", "--save-index", str(index))
     assert fitted.returncode == 0, fitted.stderr
     rows = list(csv.DictReader(io.StringIO(fitted.stdout)))
-    assert list(rows[0]) == ["group", "id", "title"]
+    assert list(rows[0]) == ["group", "id", "title", "score"]
     by_group: dict[str, set[str]] = {}
     for row in rows:
         by_group.setdefault(row["group"], set()).add(row["id"])

@@ -98,8 +98,9 @@ def test_repr_survives_pickle_and_save(fitted, tmp_path):
     assert repr(pickle.loads(pickle.dumps(vectorizer))) == repr(vectorizer)
     vectorizer.save(tmp_path / "m.textsim")
     loaded = textsim.load(tmp_path / "m.textsim")
-    # The model file records the vocabulary, not how many documents it came from.
-    assert repr(loaded) == f"TfidfVectorizer(min_df=2)  # fitted: {len(vectorizer.vocabulary_):,} terms"
+    # The model file records how many documents the fit saw, so the repr is the same.
+    assert repr(loaded) == repr(vectorizer)
+    assert repr(loaded).endswith("documents")
 
 
 def test_neighbours_are_a_tuple_with_a_readable_repr(fitted):

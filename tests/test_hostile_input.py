@@ -26,7 +26,7 @@ GOOD = ["the cat sat on the mat", "the dog ate my homework", "cats and dogs and 
 
 # (bad document, exception class, words the message must contain)
 BAD_DOCUMENTS = [
-    pytest.param(None, DocumentTypeError, "NoneType", id="None"),
+    pytest.param(None, DocumentTypeError, "is missing (None)", id="None"),
     pytest.param(float("nan"), DocumentError, "np.nan", id="NaN"),
     pytest.param(3, DocumentTypeError, "int", id="int"),
     pytest.param(2.5, DocumentTypeError, "float", id="float"),

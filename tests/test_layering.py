@@ -39,6 +39,10 @@ PYTHON_LAYERS: list[set[str]] = [
         "_vectorizer",
         "_tfidf_transformer",
         "_similarity",
+        "_groups",
+        "_stories",
+        "_stop_words",
+        "_matches",
     },
     # the analysis the vectorizers and CorpusStats share, the tokenizer
     {"_stats", "_analysis", "_tokenizer"},

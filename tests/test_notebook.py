@@ -85,6 +85,19 @@ def test_near_duplicates_found(executed):
     assert SAMPLE_A not in "".join(line for line in printed.splitlines() if line.startswith("group:"))
 
 
+def test_stories_put_the_samples_together_and_show_a_table(executed):
+    printed, rich = outputs_of(executed)
+    story = next(line for line in printed.splitlines() if line.startswith("the samples' story:"))
+    assert sorted(story.split(":", 1)[1].split()) == sorted([SAMPLE_A, SAMPLE_B])
+    html = [data["text/html"] for data in rich if "text/html" in data]
+    assert any("<strong>Groups</strong>" in h and "representative" in h and "linkage=&#x27;average&#x27;" in h for h in html)
+    assert any("Group sizes by min_score" in h for h in html)
+    if corpora_path().is_dir():
+        line = next(l for l in printed.splitlines() if l.startswith("largest group at 0.3"))
+        single, average = (int(w) for w in line.replace(",", "").split() if w.isdigit())
+        assert average < single
+
+
 def test_query_finds_the_samples_first(executed):
     printed, _ = outputs_of(executed)
     hits = [line.split()[2] for line in printed.splitlines() if line.startswith("query hit")]

@@ -294,6 +294,9 @@ DEFAULTS = {
     "encoding": "utf-8",
     "decode_error": "strict",
     "n_jobs": None,
+    "clean_scraped": False,
+    "stemmer": None,
+    "missing": "error",
 }
 
 

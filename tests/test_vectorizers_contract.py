@@ -37,7 +37,7 @@ FITTED_VOCAB = ["CountVectorizer", "TfidfVectorizer"]
 ALL_CLASSES = VECTORIZERS + ["TfidfTransformer"]
 
 EXTRAS = {"unicode_normalization": "NFC", "bengali_folding": True, "fold_digits": False,
-          "n_jobs": None}
+          "n_jobs": None, "clean_scraped": False, "stemmer": None, "missing": "error"}
 
 FOOD_TARGET = [-1] * len(JUNK_FOOD_DOCS) + [1] * len(NOTJUNK_FOOD_DOCS)
 

@@ -14,14 +14,17 @@ from textsim._exceptions import (
     DocumentDecodeError,
     DocumentError,
     DocumentTypeError,
+    MissingDocumentError,
     NotFittedError,
     ParameterError,
     TextsimError,
     TokenPatternError,
     VocabularyError,
 )
+from textsim._groups import Groups
 from textsim._hashing_vectorizer import HashingVectorizer
 from textsim._index import SimilarityIndex
+from textsim._matches import Matches
 from textsim._persist import load, save
 from textsim._similarity import (
     Neighbours,
@@ -32,6 +35,8 @@ from textsim._similarity import (
     similar_pairs,
 )
 from textsim._stats import CorpusStats
+from textsim._stop_words import stop_words
+from textsim._stories import GroupSweep, SweepRow, group_articles, group_sweep
 from textsim._tables import to_pandas
 from textsim._tfidf_transformer import TfidfTransformer
 from textsim._tfidf_vectorizer import TfidfVectorizer
@@ -44,11 +49,16 @@ __all__ = [
     "DocumentDecodeError",
     "DocumentError",
     "DocumentTypeError",
+    "Groups",
+    "GroupSweep",
     "HashingVectorizer",
+    "Matches",
+    "MissingDocumentError",
     "Neighbours",
     "NotFittedError",
     "ParameterError",
     "SimilarityIndex",
+    "SweepRow",
     "TextsimError",
     "TfidfTransformer",
     "TfidfVectorizer",
@@ -62,10 +72,13 @@ __all__ = [
     "__version__",
     "datasets",
     "explain",
+    "group_articles",
+    "group_sweep",
     "load",
     "plot",
     "save",
     "sentences",
+    "stop_words",
     "to_pandas",
     "tokenize",
 ]

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from textsim import _core, _params, _progress
-from textsim._documents import NOT_ITERABLE, as_documents, is_arrow_strings
+from textsim._documents import NOT_ITERABLE, as_documents, is_arrow_strings, without_missing
 from textsim._tokenizer import DEFAULT_TOKEN_PATTERN, Tokenizer
 
 # Documents per batch when they come from an iterator of unknown length.
@@ -38,6 +38,9 @@ ANALYSIS_PARAMETERS = (
     "unicode_normalization",
     "bengali_folding",
     "fold_digits",
+    "clean_scraped",
+    "stemmer",
+    "missing",
 )
 
 #: The analysis every vectorizer makes by default (their constructors' defaults): what
@@ -57,6 +60,9 @@ DEFAULT_SETTINGS: Mapping[str, Any] = {
     "unicode_normalization": "NFC",
     "bengali_folding": True,
     "fold_digits": False,
+    "clean_scraped": False,
+    "stemmer": None,
+    "missing": "error",
 }
 
 
@@ -160,6 +166,11 @@ class Analysis:
             encoding=self.encoding,
             decode_error=self.decode_error,
             n_jobs=self.n_jobs,
+            # Cleaning is preprocessing, and stems come after the stop words: the building
+            # blocks scikit-learn's API hands out one at a time have neither.
+            clean_scraped=bool(self.clean_scraped) and preprocess,
+            stemmer=self.stemmer if stop_words else None,
+            missing=self.missing,
         )
 
     def uses_python(self) -> bool:
@@ -278,6 +289,7 @@ class Analysis:
         is document ``first_document`` of the whole input."""
         if isinstance(raw_documents, str):
             raise ValueError(NOT_ITERABLE)
+        raw_documents = without_missing(raw_documents, self.missing, first_document)
         self.check_stop_words()
         if self.uses_python():
             analyze = self.build_analyzer()

@@ -21,6 +21,7 @@ __all__ = [
     "cosine_dense",
     "connected_components",
     "near_duplicates",
+    "agglomerate",
     "__version__",
 ]
 __version__: str
@@ -40,6 +41,8 @@ class TokenizerCore:
         stop_words: str | Sequence[str] | None,
         decode_error: str,
         n_jobs: int | None,
+        clean_scraped: bool = False,
+        stemmer: str | None = None,
     ) -> TokenizerCore: ...
     def normalize(self, doc: str | bytes) -> str: ...
     def normalize_many(self, docs: Iterable[str | bytes]) -> list[str]: ...
@@ -177,6 +180,15 @@ def cosine_dense(
 ) -> None: ...
 def connected_components(
     n: int, indptr: npt.NDArray[np.int64], indices: npt.NDArray[np.int64]
+) -> npt.NDArray[np.int64]: ...
+def agglomerate(
+    n: int,
+    indptr: npt.NDArray[np.int64],
+    indices: npt.NDArray[np.int64],
+    scores: npt.NDArray[np.float64],
+    *,
+    linkage: str,
+    min_score: float,
 ) -> npt.NDArray[np.int64]: ...
 def near_duplicates(
     x: _CsrParts,

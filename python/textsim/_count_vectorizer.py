@@ -27,6 +27,12 @@ class CountVectorizer(Vectorizer):
     it is right, with Unicode word characters (Bengali words stay whole), Unicode
     normalization and Bengali folding (``unicode_normalization``, ``bengali_folding``,
     ``fold_digits``, as in :class:`textsim.Tokenizer`), in parallel on ``n_jobs`` threads.
+    Off by default, as in :class:`textsim.Tokenizer`: ``clean_scraped=True`` takes HTML tags,
+    character references, URLs and scraper markers (``[ad_1]``) out of the text first;
+    ``stemmer="bengali"`` takes the common inflections off Bengali word tokens.
+    A missing document (None, NaN, pandas' NA, an Arrow null) is an error naming it (its
+    number, and its index label in a pandas Series): ``textsim.MissingDocumentError``, a
+    ``ValueError`` as scikit-learn's; ``missing="empty"`` reads missing documents as empty.
     Ties at the ``max_features`` cut go to the higher count, then to the lower term.
     """
 
@@ -56,6 +62,9 @@ class CountVectorizer(Vectorizer):
         bengali_folding: bool = True,
         fold_digits: bool = False,
         n_jobs: int | None = None,
+        clean_scraped: bool = False,
+        stemmer: str | None = None,
+        missing: str = "error",
     ) -> None:
         self.input = input
         self.encoding = encoding
@@ -78,6 +87,9 @@ class CountVectorizer(Vectorizer):
         self.bengali_folding = bengali_folding
         self.fold_digits = fold_digits
         self.n_jobs = n_jobs
+        self.clean_scraped = clean_scraped
+        self.stemmer = stemmer
+        self.missing = missing
 
     # -- vocabulary --------------------------------------------------------------------------
 

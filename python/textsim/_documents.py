@@ -11,7 +11,9 @@ from __future__ import annotations
 import codecs
 from typing import Any
 
-from textsim._exceptions import DocumentDecodeError
+import numpy as np
+
+from textsim._exceptions import DocumentDecodeError, MissingDocumentError
 
 #: scikit-learn's message for a lone string where documents are expected (it is a mistake,
 #: not a collection of one-letter documents).
@@ -47,6 +49,72 @@ def as_documents(
                 _decoded(first_document + i, d, encoding, decode_error) for i, d in enumerate(docs)
             ]
     return docs
+
+
+#: scikit-learn's message for a NaN document.
+SKLEARN_NAN = "np.nan is an invalid document, expected byte or unicode string."
+
+#: What ``missing=`` may say: refuse a missing document (naming it), or read it as "".
+MISSING_POLICIES = ("error", "empty")
+
+
+def is_missing(value: Any) -> bool:
+    """None, NaN (float or numpy), pandas' NA and NaT: the missing values of the containers
+    documents come in."""
+    if value is None:
+        return True
+    if isinstance(value, float):
+        return value != value
+    kind = type(value)
+    return kind.__module__.startswith("pandas") and kind.__name__ in ("NAType", "NaTType")
+
+
+def _refused(position: int, value: Any, label: Any = None, pandas: bool = False) -> MissingDocumentError:
+    where = f"document {position}" + (f" (index label {label!r})" if label is not None else "")
+    fill = " (e.g. docs.fillna(''))" if pandas else ""
+    message = (
+        f"{where} is missing ({value!r}); drop or fill the missing documents first{fill}, or "
+        "pass missing='empty' to read them as empty documents"
+    )
+    if isinstance(value, float):
+        # scikit-learn's words for NaN first, so that code matching them keeps working.
+        message = f"{SKLEARN_NAN} ({message})"
+    return MissingDocumentError(message, position)
+
+
+def without_missing(raw: Any, missing: str, first_document: int = 0) -> Any:
+    """``raw`` with its missing documents refused (``missing="error"``: the first one named by
+    its number and, in a pandas Series, its index label) or read as empty
+    (``missing="empty"``). Containers that cannot be looked into without being consumed
+    (iterators) are returned as they are, and Arrow columns outside pandas keep their nulls for
+    the core, which refuses them by row number. A copy is made only to fill."""
+    if isinstance(raw, (str, bytes)):
+        return raw
+    if type(raw).__module__.startswith("pandas") and callable(getattr(raw, "isna", None)):
+        mask = np.asarray(raw.isna(), dtype=bool)
+        if not mask.any():
+            return raw
+        if missing == "empty":
+            return raw.fillna("")
+        at = int(np.flatnonzero(mask)[0])
+        raise _refused(first_document + at, raw.iloc[at], raw.index[at], pandas=True)
+    if is_arrow_strings(raw):
+        fill_null = getattr(raw, "fill_null", None)
+        return fill_null("") if missing == "empty" and callable(fill_null) else raw
+    if not isinstance(raw, (list, tuple, np.ndarray)):
+        return raw
+    # One pass at C speed over the types; the slow look only when something is not a string.
+    if set(map(type, raw)) <= {str, bytes}:
+        return raw
+    gaps = [i for i, doc in enumerate(raw) if is_missing(doc)]
+    if not gaps:
+        return raw
+    if missing == "error":
+        raise _refused(first_document + gaps[0], raw[gaps[0]])
+    filled = list(raw)
+    for i in gaps:
+        filled[i] = ""
+    return filled
 
 
 def _decoded(index: int, doc: Any, encoding: str, decode_error: str) -> Any:

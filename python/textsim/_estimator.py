@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import inspect
+import sys
 from collections.abc import Iterator
 from typing import Any
 
@@ -88,10 +89,13 @@ class TextsimEstimator:
 
     def __repr__(self) -> str:
         # scikit-learn's form, and for a fitted vectorizer what it learnt (one look in a
-        # notebook tells whether it was fitted, and on how much).
+        # notebook tells whether it was fitted, and on how much). Inside another estimator's
+        # repr (a Pipeline's), the comment would swallow the rest of its line: left out there.
         summary = fitted_summary(self)
         text = self._params_repr()
-        return text if summary is None else f"{text}  # fitted: {summary}"
+        if summary is None or _inside_a_pretty_printer():
+            return text
+        return f"{text}  # fitted: {summary}"
 
     def _repr_html_(self) -> str:
         return estimator_html(self, self._params_repr())
@@ -130,3 +134,15 @@ class TextsimEstimator:
         """Writes the estimator to ``path`` in textsim's model format (no pickle; see
         :func:`textsim.load`)."""
         save_model(self, path)
+
+
+def _inside_a_pretty_printer() -> bool:
+    """Whether this repr is being made for another object's (scikit-learn's estimator pretty
+    printer, or the standard library's ``pprint``)."""
+    frame = sys._getframe(2)
+    while frame is not None:
+        module = frame.f_globals.get("__name__", "")
+        if module == "pprint" or module.startswith("sklearn."):
+            return True
+        frame = frame.f_back
+    return False

@@ -84,6 +84,13 @@ class DocumentTypeError(_AboutADocument, TextsimError, TypeError):
     its number in the input."""
 
 
+class MissingDocumentError(DocumentError, DocumentTypeError):
+    """A missing document (None, NaN, pandas' NA, an Arrow null): a ``ValueError``, as
+    scikit-learn's error for NaN is, and a ``TypeError``, as textsim's for None was. Its message
+    names the document's number and, for a pandas Series, its index label; ``missing="empty"``
+    reads missing documents as empty ones instead."""
+
+
 class TokenPatternError(TextsimError, ValueError):
     """A ``token_pattern`` that cannot be used (does not compile, too many groups)."""
 

@@ -49,6 +49,9 @@ class HashingVectorizer(Vectorizer):
         bengali_folding: bool = True,
         fold_digits: bool = False,
         n_jobs: int | None = None,
+        clean_scraped: bool = False,
+        stemmer: str | None = None,
+        missing: str = "error",
     ) -> None:
         self.input = input
         self.encoding = encoding
@@ -70,6 +73,9 @@ class HashingVectorizer(Vectorizer):
         self.bengali_folding = bengali_folding
         self.fold_digits = fold_digits
         self.n_jobs = n_jobs
+        self.clean_scraped = clean_scraped
+        self.stemmer = stemmer
+        self.missing = missing
 
     def partial_fit(self, X: Any, y: Any = None) -> HashingVectorizer:
         """Only validates the parameters (there is nothing to learn)."""

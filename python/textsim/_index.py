@@ -12,12 +12,13 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
-from textsim import _archive
+from textsim import _archive, _params
 from textsim._documents import NOT_ITERABLE
 from textsim._exceptions import NotFittedError, ParameterError
+from textsim._matches import Matches
 from textsim._model_file import save as save_model
 from textsim._persist import load as load_model
-from textsim._similarity import Neighbours, most_similar
+from textsim._similarity import most_similar
 from textsim._tfidf_vectorizer import TfidfVectorizer
 from textsim._version import __version__
 
@@ -67,15 +68,7 @@ class SimilarityIndex:
         matrix = sp.csr_matrix(
             fit_transform(docs) if progress is None else fit_transform(docs, progress=progress)
         )
-        labels = {}
-        for name, values in (("ids", ids), ("titles", titles)):
-            if values is not None:
-                values = [str(v) for v in values]
-                if len(values) != matrix.shape[0]:
-                    raise ValueError(
-                        f"SimilarityIndex.fit: {len(values)} {name} for {matrix.shape[0]} documents"
-                    )
-                labels[name] = values
+        labels = _labels(ids, titles, matrix.shape[0], "SimilarityIndex.fit")
         self.matrix_ = matrix
         for name in ("ids", "titles"):
             if name in labels:
@@ -107,14 +100,108 @@ class SimilarityIndex:
 
     def query(
         self, texts: Any, k: int = 10, min_score: float | None = None, n_jobs: int | None = None
-    ) -> Neighbours:
-        """The ``k`` indexed articles most similar to each of ``texts``: ``(indices, scores)``,
-        ``(len(texts), k)`` arrays as :func:`textsim.most_similar` returns them."""
+    ) -> Matches:
+        """The ``k`` indexed articles most similar to each of ``texts``: a
+        :class:`textsim.Matches`, the tuple ``(indices, scores)`` of two ``(len(texts), k)``
+        arrays as :func:`textsim.most_similar` returns them, whose matches carry the index's
+        ids and titles (``.ids``, ``.titles``, ``.to_pandas()``); the queries are named by
+        their number in ``texts``."""
         self._check_fitted()
         if isinstance(texts, str):
             raise ValueError(NOT_ITERABLE)
         vectors = self.vectorizer.transform(texts)
-        return most_similar(vectors, self.matrix_, k=k, min_score=min_score, n_jobs=n_jobs)
+        indices, scores = most_similar(
+            vectors, self.matrix_, k=k, min_score=min_score, n_jobs=n_jobs
+        )
+        return self._matches(indices, scores, queries=range(indices.shape[0]))
+
+    def similar_to(
+        self, articles: Any, k: int = 10, min_score: float | None = None, n_jobs: int | None = None
+    ) -> Matches:
+        """The ``k`` indexed articles most similar to indexed articles, each excluding itself
+        (an indexed text would otherwise find itself first, at 1.0; its exact copies are still
+        found). ``articles``: an id (when the index has ids), a row number, or a list of them.
+        The queries are named by their ids (else rows), with their titles."""
+        self._check_fitted()
+        rows = self._rows_of(articles)
+        n = self.matrix_.shape[0]
+        k = _params.k(k)
+        found, scores = most_similar(
+            self.matrix_[rows], self.matrix_, k=min(k + 1, n), min_score=min_score,
+            n_jobs=n_jobs,
+        )
+        indices = np.full((len(rows), k), -1, dtype=found.dtype)
+        kept = np.zeros((len(rows), k), dtype=scores.dtype)
+        for q, row in enumerate(rows):
+            others = found[q] != row
+            take = min(k, int(others.sum()))
+            indices[q, :take] = found[q][others][:take]
+            kept[q, :take] = scores[q][others][:take]
+        ids = getattr(self, "ids_", None)
+        titles = getattr(self, "titles_", None)
+        return self._matches(
+            indices, kept, queries=[ids[r] for r in rows] if ids is not None else rows,
+            query_titles=[titles[r] for r in rows] if titles is not None else None,
+        )
+
+    def add(self, docs: Any, *, ids: Any = None, titles: Any = None) -> SimilarityIndex:
+        """Indexes more articles with the fitted vectorizer, keeping its vocabulary and idf
+        fixed: the new articles' terms that the vectorizer does not know are ignored, and the
+        weights of the articles already indexed do not change (``fit`` on all the articles
+        refits). ``ids`` and ``titles`` are needed when the index has them, and refused when it
+        has not."""
+        self._check_fitted()
+        if isinstance(docs, str):
+            raise ValueError(NOT_ITERABLE)
+        vectors = sp.csr_matrix(self.vectorizer.transform(docs), dtype=self.matrix_.dtype)
+        labels = _labels(ids, titles, vectors.shape[0], "SimilarityIndex.add")
+        for name in ("ids", "titles"):
+            has = hasattr(self, f"{name}_")
+            if has != (name in labels):
+                raise ParameterError(
+                    f"SimilarityIndex.add: the index has {name}: give {name}= for the new "
+                    "articles" if has else
+                    f"SimilarityIndex.add: the index has no {name}; fit with {name}= to keep them"
+                )
+        self.matrix_ = sp.vstack([self.matrix_, vectors], format="csr")
+        for name, values in labels.items():
+            setattr(self, f"{name}_", getattr(self, f"{name}_") + values)
+        return self
+
+    def _rows_of(self, articles: Any) -> list[int]:
+        one = isinstance(articles, (str, int, np.integer)) and not isinstance(articles, bool)
+        wanted = [articles] if one else list(articles)
+        ids = getattr(self, "ids_", None)
+        position = None
+        n = self.matrix_.shape[0]
+        rows = []
+        for article in wanted:
+            if isinstance(article, str):
+                if ids is None:
+                    raise ParameterError(
+                        f"similar_to: {article!r} is an id, but the index has no ids (give row "
+                        "numbers, or fit with ids=)"
+                    )
+                if position is None:
+                    position = {}
+                    for row, name in enumerate(ids):
+                        position.setdefault(name, row)
+                if article not in position:
+                    raise KeyError(f"similar_to: no indexed article has the id {article!r}")
+                rows.append(position[article])
+            elif isinstance(article, (int, np.integer)) and not isinstance(article, bool):
+                if not -n <= article < n:
+                    raise IndexError(f"similar_to: row {article} of an index of {n:,} articles")
+                rows.append(int(article) % n)
+            else:
+                raise TypeError(f"similar_to: expected an id or a row number, got {article!r}")
+        return rows
+
+    def _matches(self, indices: Any, scores: Any, *, queries: Any, query_titles: Any = None) -> Matches:
+        return Matches(
+            indices, scores, ids=getattr(self, "ids_", None),
+            titles=getattr(self, "titles_", None), queries=queries, query_titles=query_titles,
+        )
 
     def save(self, path: Any) -> None:
         """Writes the index to ``path`` (see the class documentation for the format; written
@@ -189,3 +276,17 @@ class SimilarityIndex:
                     raise ValueError(f"{where}: the article {name} do not match the manifest")
                 setattr(index, f"{name}_", [str(v) for v in values])
         return index
+
+
+def _labels(ids: Any, titles: Any, n: int, owner: str) -> dict[str, list[str]]:
+    """``ids`` and ``titles`` given for ``n`` articles, as strings; missing ones refused (they
+    would be kept as the strings 'None' and 'nan')."""
+    labels = {}
+    for name, values in (("ids", ids), ("titles", titles)):
+        try:
+            checked = _params.row_names(name, values, n, unit="documents")
+        except ParameterError as error:
+            raise ParameterError(f"{owner}: {error}") from None
+        if checked is not None:
+            labels[name] = [str(v) for v in checked]
+    return labels

@@ -67,6 +67,9 @@ The manifest is a JSON object with these fields, in this order:
     - ``TfidfVectorizer``: the same, plus ``"idf_"``: an array reference (below), or ``null``
       when ``use_idf=False``. Its length is the number of terms, its dtype ``float64`` or
       ``float32`` as fitted (it is restored exactly, bit for bit).
+    - Either vectorizer, optionally: ``"n_documents"``, the number of documents the fit saw
+      (a non-negative integer; what the repr shows as "from N documents"). Files without it
+      load as before.
     - ``TfidfTransformer``: ``{"n_features_in_": int, "idf_": array reference or null}``.
 
     An array reference is ``{"array": "idf.npy", "dtype": "float64", "shape": [n]}``: the
@@ -277,6 +280,9 @@ def _encode_fitted(class_name: str, estimator: Any, arrays: dict[str, np.ndarray
         }
         if class_name == "TfidfVectorizer":
             fitted["idf_"] = _encode_idf(_attribute(estimator, "idf_"), len(terms), arrays)
+        n_documents = estimator.__dict__.get("_n_documents")
+        if n_documents is not None:
+            fitted["n_documents"] = int(n_documents)
         return fitted
     if class_name == "TfidfTransformer":
         n_features = _attribute(estimator, "n_features_in_")
@@ -493,7 +499,16 @@ def _load_from(zf: zipfile.ZipFile, source: str, classes: Mapping[str, type]) ->
                 if class_name == "TfidfVectorizer":
                     expected.add("idf_")
                 reader.require(
-                    set(fitted) == expected, f"'fitted' must have the fields {sorted(expected)}"
+                    expected <= set(fitted) <= expected | {"n_documents"},
+                    f"'fitted' must have the fields {sorted(expected)} (and may have "
+                    "'n_documents')",
+                )
+                n_documents = fitted.get("n_documents")
+                reader.require(
+                    n_documents is None
+                    or (isinstance(n_documents, int) and not isinstance(n_documents, bool)
+                        and n_documents >= 0),
+                    "'fitted.n_documents' is not a non-negative integer",
                 )
                 terms = fitted["vocabulary_"]
                 reader.require(
@@ -546,6 +561,8 @@ def _load_from(zf: zipfile.ZipFile, source: str, classes: Mapping[str, type]) ->
             if idf is not None:
                 estimator.idf_ = idf
             estimator.fixed_vocabulary_ = fitted["fixed_vocabulary_"]
+            if fitted.get("n_documents") is not None:
+                estimator._n_documents = fitted["n_documents"]
         else:  # TfidfTransformer
             estimator.n_features_in_ = fitted["n_features_in_"]
             if idf is not None:

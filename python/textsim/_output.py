@@ -66,14 +66,20 @@ def similar(
             found = [_named(articles[j], score=round(s, 6)) for j, s in _found(indices[i], scores[i])]
             _json_line(out, _named(article, similar=found))
     else:
+        # Articles without a similar one are counted once at the end, not listed one by one
+        # (with a high --min-score they are most of them).
         width = max((len(a.id) for a in articles), default=0)
+        alone = 0
         for i, article in enumerate(articles):
-            out.write(f"{article.id:<{width}}  {label(article)}\n")
             found = _found(indices[i], scores[i])
+            if not found:
+                alone += 1
+                continue
+            out.write(f"{article.id:<{width}}  {label(article)}\n")
             for j, s in found:
                 out.write(f"    {s:5.3f}  {articles[j].id:<{width}}  {label(articles[j])}\n")
-            if not found:
-                out.write("    (no similar article)\n")
+        if alone:
+            out.write(f"({alone:,} of {len(articles):,} articles have no similar article)\n")
 
 
 def query(
@@ -97,23 +103,66 @@ def query(
 
 
 def duplicates(
-    out: IO[str], fmt: str, articles: Sequence[Article], groups: list[list[int]], min_score: float
+    out: IO[str],
+    fmt: str,
+    articles: Sequence[Article],
+    groups: list[list[int]],
+    min_score: float,
+    scores: list[list[float]] | None = None,
 ) -> None:
-    """Groups of near-duplicates, each as its articles in order."""
+    """Groups of near-duplicates, each as its articles in order; ``scores``: each article's
+    cosine with its group's first article (CSV and JSON Lines carry them)."""
+    if scores is None:
+        scores = [[1.0] * len(members) for members in groups]
     if fmt == "csv":
-        writer = _csv(out, ["group", "id", "title"])
-        for number, members in enumerate(groups, start=1):
-            for i in members:
-                writer.writerow([number, articles[i].id, full_title(articles[i])])
+        writer = _csv(out, ["group", "id", "title", "score"])
+        for number, (members, cosines) in enumerate(zip(groups, scores), start=1):
+            for i, s in zip(members, cosines):
+                writer.writerow([number, articles[i].id, full_title(articles[i]), f"{s:.6f}"])
     elif fmt == "jsonl":
-        for number, members in enumerate(groups, start=1):
-            _json_line(out, {"group": number, "articles": [_named(articles[i]) for i in members]})
+        for number, (members, cosines) in enumerate(zip(groups, scores), start=1):
+            _json_line(out, {"group": number, "articles": [
+                _named(articles[i], score=round(s, 6)) for i, s in zip(members, cosines)]})
     elif not groups:
         out.write(f"No near-duplicates among {len(articles):,} articles at cosine >= {min_score}.\n")
     else:
         width = max(len(articles[i].id) for members in groups for i in members)
         for number, members in enumerate(groups, start=1):
             out.write(f"group {number} ({len(members)} articles)\n")
+            for i in members:
+                out.write(f"    {articles[i].id:<{width}}  {label(articles[i])}\n")
+
+
+def stories(out: IO[str], fmt: str, articles: Sequence[Article], groups: Any) -> None:
+    """Story groups of two or more articles, largest first, each with its representative
+    article first, then the others in order."""
+    numbered = []
+    for g, rows in enumerate(groups.rows):
+        if len(rows) < 2:
+            break  # groups come largest first: the rest are articles alone
+        representative = int(groups.representatives[g])
+        numbered.append((g + 1, representative, [representative] + [r for r in rows if r != representative]))
+    if fmt == "csv":
+        writer = _csv(out, ["story", "size", "representative", "id", "title"])
+        for number, representative, members in numbered:
+            for i in members:
+                writer.writerow([number, len(members), int(i == representative), articles[i].id,
+                                 full_title(articles[i])])
+    elif fmt == "jsonl":
+        for number, representative, members in numbered:
+            _json_line(out, {"story": number, "size": len(members),
+                             "representative": articles[representative].id,
+                             "articles": [_named(articles[i]) for i in members]})
+    elif not numbered:
+        out.write(f"No story groups among {len(articles):,} articles at mean cosine >= "
+                  f"{groups.min_score} ({groups.linkage} linkage).\n")
+    else:
+        alone = len(groups) - len(numbered)
+        out.write(f"{len(numbered):,} stories of 2 or more articles ({groups.linkage} linkage, "
+                  f"min score {groups.min_score}); {alone:,} articles alone\n")
+        width = max(len(articles[i].id) for _, _, members in numbered for i in members)
+        for number, _, members in numbered:
+            out.write(f"story {number} ({len(members)} articles)\n")
             for i in members:
                 out.write(f"    {articles[i].id:<{width}}  {label(articles[i])}\n")
 

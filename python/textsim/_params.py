@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import numbers
 import os
+import sys
+import warnings
 from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
 
+from textsim._documents import MISSING_POLICIES, is_missing
 from textsim._exceptions import ParameterError
 
 _INT32_MAX = int(np.iinfo(np.int32).max)
@@ -60,6 +63,8 @@ def tokenizer_options(
     decode_error: Any,
     token_pattern: Any,
     stop_words: Any,
+    stemmer: Any = None,
+    missing: Any = "error",
 ) -> Any:
     """Checks ``textsim.Tokenizer``'s options; returns ``stop_words`` as the core takes them (a
     built-in list's name, a list of words, or None)."""
@@ -72,13 +77,54 @@ def tokenizer_options(
     choice("decode_error", decode_error, ("strict", "ignore", "replace"))
     if not isinstance(token_pattern, str):
         raise ParameterError(f"token_pattern: expected a str, got {token_pattern!r}")
+    choice("stemmer", stemmer, STEMMERS)
+    choice("missing", missing, MISSING_POLICIES)
+    if stemmer is not None and callable(tokenizer):
+        raise ParameterError(
+            "stemmer: works on the tokens of tokenizer='pattern' or 'unicode', not of a "
+            "callable (stem in your function instead)"
+        )
     if isinstance(stop_words, str):
-        choice("stop_words", stop_words, ("english", "bengali"))
+        choice("stop_words", stop_words, BUILT_IN_STOP_LISTS)
     elif stop_words is not None:
         stop_words = list(stop_words)
         if not all(isinstance(w, str) for w in stop_words):
             raise ParameterError("stop_words: every stop word must be a str")
+        warn_of_list_names(stop_words)
     return stop_words
+
+
+#: The stop word lists built in, by name.
+BUILT_IN_STOP_LISTS = ("english", "bengali")
+
+#: The stemmers, by name (None: no stemming).
+STEMMERS = ("bengali", None)
+
+
+def warn_of_list_names(words: Any) -> None:
+    """A stop word list that holds a built-in list's name was most likely meant as the lists
+    (``stop_words=["english", "bengali"]`` is a list of two words): say so, once per call."""
+    names = sorted(set(BUILT_IN_STOP_LISTS).intersection(words))
+    if names:
+        shown = ", ".join(repr(n) for n in names)
+        warnings.warn(
+            f"stop_words is a list of words that contains {shown}, the name of a built-in "
+            f"list, as a word; to combine lists pass textsim.stop_words({shown}, ...)",
+            UserWarning,
+            stacklevel=caller_stacklevel(),
+        )
+
+
+def caller_stacklevel() -> int:
+    """The ``stacklevel`` of ``warnings.warn`` that names the first frame outside textsim
+    (the user's line), however deep inside textsim the warning is raised."""
+    package = os.path.dirname(os.path.abspath(__file__))
+    frame = sys._getframe(1)
+    level = 1
+    while frame is not None and os.path.abspath(frame.f_code.co_filename).startswith(package):
+        frame = frame.f_back
+        level += 1
+    return level
 
 
 # -- the vectorizers' analysis ----------------------------------------------------------------
@@ -126,12 +172,31 @@ def analysis(owner: str, params: Mapping[str, Any]) -> None:
         )
     stop_words = params["stop_words"]
     if stop_words is not None and isinstance(stop_words, str):
-        if stop_words not in ("english", "bengali"):
+        if stop_words not in BUILT_IN_STOP_LISTS:
             raise ParameterError(
                 f"The 'stop_words' parameter of {owner} must be a str among "
                 f"{{'bengali', 'english'}}, an instance of 'list' or None. Got "
                 f"{stop_words!r} instead."
             )
+    if params["missing"] not in MISSING_POLICIES:
+        raise ParameterError(
+            f"The 'missing' parameter of {owner} must be 'error' or 'empty'. Got "
+            f"{params['missing']!r} instead."
+        )
+    stemmer = params["stemmer"]
+    if stemmer not in STEMMERS:
+        raise ParameterError(
+            f"The 'stemmer' parameter of {owner} must be 'bengali' or None. Got {stemmer!r} "
+            "instead."
+        )
+    if stemmer is not None and (
+        analyzer != "word" or params["tokenizer"] is not None or params["preprocessor"] is not None
+    ):
+        raise ParameterError(
+            f"{owner}: stemmer={stemmer!r} stems the word tokens of textsim's own "
+            "preprocessing and tokenizer; it does not apply with analyzer="
+            f"{analyzer!r}, a tokenizer or a preprocessor callable"
+        )
 
 
 def batch_size(value: Any) -> int | None:
@@ -243,6 +308,25 @@ def min_score(value: Any) -> float | None:
             f"min_score: expected None or a number in [-1, 1] (cosines lie there), got {value!r}"
         )
     return None if value is None else float(value)
+
+
+def row_names(name: str, values: Any, n_rows: int, unit: str = "rows") -> list[Any] | None:
+    """``ids`` or ``titles``: None, or one value per row, none of them missing (None or NaN:
+    a missing name would be shown as the string 'None' or 'nan')."""
+    if values is None:
+        return None
+    if isinstance(values, (str, bytes)):
+        raise ParameterError(f"{name}: expected one per row (a list), got a single string")
+    values = values.tolist() if callable(getattr(values, "tolist", None)) else list(values)
+    if len(values) != n_rows:
+        raise ParameterError(f"{name}: {len(values):,} {name} for {n_rows:,} {unit}")
+    for row, value in enumerate(values):
+        if is_missing(value):
+            raise ParameterError(
+                f"{name}: the {name[:-1]} of row {row} is missing ({value!r}); give every row "
+                f"one (pandas: .fillna(...) first)"
+            )
+    return values
 
 
 ALGORITHMS = ("auto", "full", "pruned")

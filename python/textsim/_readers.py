@@ -12,6 +12,7 @@ import csv
 import gzip
 import io
 import json
+import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +22,12 @@ from textsim._exceptions import TextsimError
 from textsim.datasets import Article
 
 FORMATS = (".txt", ".jsonl", ".ndjson", ".json", ".csv", ".parquet")
+
+#: The path that means standard input.
+STDIN = "-"
+
+#: What to do with a record whose text is missing (null, or an empty CSV cell).
+MISSING = ("error", "skip", "empty")
 
 
 class InputError(TextsimError, ValueError):
@@ -36,16 +43,37 @@ class Fields:
     text: str = "text"
     title: str | None = None
     id: str | None = None
+    #: A record whose text is missing (JSON null, Parquet null, empty CSV cell): "error"
+    #: (name it), "skip" it, or read it as an "empty" article.
+    missing: str = "error"
+    #: A .txt file (or text on standard input) holds one article per non-empty line.
+    lines: bool = False
 
 
 def read_articles(
     paths: Iterable[str | Path], fields: Fields = Fields(), encoding: str = "utf-8"
 ) -> list[Article]:
-    """The articles of every path, in the order given (a folder's .txt files in name order)."""
+    """The articles of every path, in the order given (a folder's .txt files in name order);
+    ``-`` is standard input: JSON Lines when it starts with ``{``, else text."""
     articles: list[Article] = []
     for path in paths:
-        articles.extend(_read_path(Path(path), fields, encoding))
+        if str(path) == STDIN:
+            articles.extend(_read_stdin(fields, encoding))
+        else:
+            articles.extend(_read_path(Path(path), fields, encoding))
     return articles
+
+
+def _read_stdin(fields: Fields, encoding: str) -> Iterator[Article]:
+    name = Path("<stdin>")
+    raw = sys.stdin.buffer.read()
+    if raw[:2] == b"\x1f\x8b":
+        raw = gzip.decompress(raw)
+    text = _decoded(name, raw, encoding)
+    if text.lstrip().startswith("{"):
+        yield from _records(name, _json_records(name, text), fields)
+    else:
+        yield from _text_articles(name, "stdin", text, fields)
 
 
 def _read_path(path: Path, fields: Fields, encoding: str) -> Iterator[Article]:
@@ -60,7 +88,7 @@ def _read_path(path: Path, fields: Fields, encoding: str) -> Iterator[Article]:
         raise InputError(f"{path}: not a file or folder")
     suffix = _suffix(path)
     if suffix == ".txt":
-        yield _text_article(path, path.as_posix(), encoding)
+        yield from _text_articles(path, path.as_posix(), _read_text(path, encoding), fields)
     elif suffix in (".jsonl", ".ndjson"):
         yield from _records(path, _json_lines(path, encoding), fields)
     elif suffix == ".json":
@@ -91,6 +119,10 @@ def _read_text(path: Path, encoding: str) -> str:
             raw = gzip.decompress(raw)
     except (OSError, EOFError) as error:
         raise InputError(f"{path}: cannot read it ({error.__class__.__name__}: {error})") from None
+    return _decoded(path, raw, encoding)
+
+
+def _decoded(path: Path, raw: bytes, encoding: str) -> str:
     try:
         text = raw.decode(encoding)
     except UnicodeDecodeError as error:
@@ -107,10 +139,24 @@ def _text_article(path: Path, article_id: str, encoding: str) -> Article:
     return Article(id=article_id, title="", text=_read_text(path, encoding))
 
 
+def _text_articles(path: Path, name: str, text: str, fields: Fields) -> Iterator[Article]:
+    """A text's article, or with ``fields.lines`` one per non-empty line (``name:N``)."""
+    if not fields.lines:
+        yield Article(id=name, title="", text=text)
+        return
+    for number, line in enumerate(text.split("\n"), start=1):
+        if line.strip():
+            yield Article(id=f"{name}:{number}", title="", text=line.rstrip("\r"))
+
+
 def _json_lines(path: Path, encoding: str) -> Iterator[tuple[str, Any]]:
+    return _json_records(path, _read_text(path, encoding))
+
+
+def _json_records(path: Path, text: str) -> Iterator[tuple[str, Any]]:
     # Only "\n" ends a record: str.splitlines would also cut at U+2028, U+0085 and other
     # separators, which JSON strings may hold as they are.
-    for number, line in enumerate(_read_text(path, encoding).split("\n"), start=1):
+    for number, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
             continue
         try:
@@ -177,7 +223,16 @@ def _records(path: Path, records: Iterator[tuple[str, Any]], fields: Fields) -> 
             if given is not None and given not in record:
                 raise InputError(_unknown(path, where, name, given, record))
         text = record[fields.text]
-        if text is None:
+        if text is None or text == "":
+            # A JSON or Parquet null, an empty CSV cell: not silently an empty article.
+            if fields.missing == "skip":
+                continue
+            if fields.missing == "error":
+                raise InputError(
+                    f"{path}, {where}: the text ({fields.text!r}) is missing; pass "
+                    "--missing skip to leave such records out or --missing empty to keep "
+                    "them as empty articles"
+                )
             text = ""
         if not isinstance(text, str):
             raise InputError(

@@ -22,6 +22,8 @@ import scipy.sparse as sp
 from textsim import _core, _params, _progress
 from textsim._csr import for_core, from_core
 from textsim._display import neighbours_html, neighbours_text
+from textsim._exceptions import ParameterError
+from textsim._groups import groups_from_labels
 from textsim._tables import to_pandas as _to_pandas
 
 
@@ -138,11 +140,20 @@ def near_duplicates(
     n_jobs: int | None = None,
     progress: bool | None = None,
     algorithm: str = "auto",
-) -> np.ndarray:
+    as_groups: bool = False,
+    ids: Any = None,
+    titles: Any = None,
+) -> Any:
     """A group label per row: rows joined by a chain of pairs with cosine ≥ ``min_score`` share
     a label (the connected components of ``similar_pairs``). Labels count up from 0 in the
     order each group's first row appears. ``progress``: as in :func:`most_similar`;
     ``algorithm``: as in :func:`similar_pairs`.
+
+    ``as_groups=True`` returns the same groups as :class:`textsim.Groups` (lists of rows,
+    largest first, with ``ids`` and ``titles`` when given, sizes, a representative per group,
+    ``to_pandas()`` and a table in Jupyter), the result type of :func:`group_articles`; the
+    default stays the array of labels. Chains are right for copies (a copy of a copy is a
+    copy) and wrong for stories: for those, :func:`group_articles`.
 
     The pairs are never held: groups are joined (union-find) as the pairs stream out of the
     kernel, so memory is O(rows) however many pairs there are, and exact copies of a row are
@@ -150,14 +161,22 @@ def near_duplicates(
     """
     threshold = _params.pair_threshold(min_score)
     method = _params.algorithm(algorithm)
+    if not as_groups and (ids is not None or titles is not None):
+        raise ParameterError("near_duplicates: ids and titles label groups: pass as_groups=True")
     x, _, _ = for_core(X, None)
     n = x[3][0]
+    ids = _params.row_names("ids", ids, n)
+    titles = _params.row_names("titles", titles, n)
     with _progress.bar(progress, n, "near_duplicates", unit="row") as bar:
         labels = _core.near_duplicates(
             x, min_score=threshold, n_jobs=_params.threads(n_jobs),
             progress=_progress.reporter(bar), algorithm=method,
         )
         bar.update(n - _progress.shown(bar))
+    if as_groups:
+        return groups_from_labels(
+            X, labels, linkage="single", min_score=threshold, ids=ids, titles=titles
+        )
     return labels
 
 
@@ -167,6 +186,21 @@ def components(edges: sp.csr_matrix) -> np.ndarray:
     edges = sp.csr_matrix(edges)
     return _core.connected_components(
         edges.shape[0], edges.indptr.astype(np.int64), edges.indices.astype(np.int64)
+    )
+
+
+def linkage_groups(pairs: sp.csr_matrix, linkage: str, min_score: float) -> np.ndarray:
+    """Group labels of the rows of the square matrix of scores ``pairs`` by average or complete
+    linkage cut at ``min_score`` (see ``src/matrix/linkage.rs``), numbered in the order of each
+    group's first row."""
+    pairs = sp.csr_matrix(pairs)
+    return _core.agglomerate(
+        pairs.shape[0],
+        pairs.indptr.astype(np.int64),
+        pairs.indices.astype(np.int64),
+        pairs.data.astype(np.float64),
+        linkage=linkage,
+        min_score=min_score,
     )
 
 

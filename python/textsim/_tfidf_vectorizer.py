@@ -57,6 +57,9 @@ class TfidfVectorizer(CountVectorizer):
         bengali_folding: bool = True,
         fold_digits: bool = False,
         n_jobs: int | None = None,
+        clean_scraped: bool = False,
+        stemmer: str | None = None,
+        missing: str = "error",
     ) -> None:
         super().__init__(
             input=input, encoding=encoding, decode_error=decode_error,
@@ -65,7 +68,8 @@ class TfidfVectorizer(CountVectorizer):
             token_pattern=token_pattern, ngram_range=ngram_range, max_df=max_df, min_df=min_df,
             max_features=max_features, vocabulary=vocabulary, binary=binary, dtype=dtype,
             unicode_normalization=unicode_normalization, bengali_folding=bengali_folding,
-            fold_digits=fold_digits, n_jobs=n_jobs,
+            fold_digits=fold_digits, n_jobs=n_jobs, clean_scraped=clean_scraped,
+            stemmer=stemmer, missing=missing,
         )
         self.norm = norm
         self.use_idf = use_idf

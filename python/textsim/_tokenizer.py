@@ -9,7 +9,7 @@ from typing import Any, Literal, Union
 import numpy as np
 
 from textsim import _core, _params
-from textsim._documents import NOT_ITERABLE, is_arrow_strings
+from textsim._documents import NOT_ITERABLE, is_arrow_strings, is_missing, without_missing
 from textsim._exceptions import DocumentTypeError, ParameterError
 
 Document = Union[str, bytes]
@@ -51,6 +51,19 @@ class Tokenizer:
     whole, so ``"কৃষ্ণ"`` stays ``"কৃষ্ণ"`` (scikit-learn gives ``"কৃষণ"``) and ``"ascii"`` keeps
     them rather than deleting them. Latin, Greek and Cyrillic text comes out as scikit-learn's.
 
+    ``clean_scraped=True`` takes scraper debris out of the text before anything else: HTML
+    tags and comments, character references (``&rsquo;``, ``&#039;``: decoded), URLs and
+    bracketed markers such as ``[ad_1]`` (see ``src/text/clean.rs``). Off by default.
+
+    ``stemmer="bengali"`` takes the common inflections off Bengali tokens (``সোনার`` ->
+    ``সোনা``, ``কমেছে`` -> ``কম``), after stop words are dropped; other tokens are left alone.
+    Off by default: see the Bengali guide for what it does to search and grouping. It needs
+    the ``"pattern"`` or ``"unicode"`` tokenizer (not a callable).
+
+    A missing document (None, NaN, pandas' NA, an Arrow null) raises
+    :class:`textsim.MissingDocumentError` naming it (and its index label in a pandas Series);
+    ``missing="empty"`` reads it as an empty document.
+
     ``bytes`` documents are decoded with ``encoding`` and ``decode_error`` as in scikit-learn.
     ``n_jobs`` is the number of threads of :meth:`tokenize_many` (``None`` or ``-1``: every core,
     or the environment variable ``TEXTSIM_NUM_THREADS``). Results never depend on it.
@@ -70,6 +83,9 @@ class Tokenizer:
         encoding: str = "utf-8",
         decode_error: Literal["strict", "ignore", "replace"] = "strict",
         n_jobs: int | None = None,
+        clean_scraped: bool = False,
+        stemmer: Literal["bengali"] | None = None,
+        missing: Literal["error", "empty"] = "error",
     ) -> None:
         self.lowercase = lowercase
         self.token_pattern = token_pattern
@@ -82,6 +98,9 @@ class Tokenizer:
         self.encoding = encoding
         self.decode_error = decode_error
         self.n_jobs = n_jobs
+        self.clean_scraped = clean_scraped
+        self.stemmer = stemmer
+        self.missing = missing
         self._core = self._build()
 
     _model_name = "Tokenizer"
@@ -98,6 +117,9 @@ class Tokenizer:
         "encoding",
         "decode_error",
         "n_jobs",
+        "clean_scraped",
+        "stemmer",
+        "missing",
     )
 
     def _build(self) -> _core.TokenizerCore:
@@ -108,6 +130,8 @@ class Tokenizer:
             decode_error=self.decode_error,
             token_pattern=self.token_pattern,
             stop_words=self.stop_words,
+            stemmer=self.stemmer,
+            missing=self.missing,
         )
         try:
             self._utf8 = codecs.lookup(self.encoding).name == "utf-8"
@@ -126,18 +150,22 @@ class Tokenizer:
             stop_words=stop_words,
             decode_error=self.decode_error,
             n_jobs=_params.threads(self.n_jobs),
+            clean_scraped=bool(self.clean_scraped),
+            stemmer=self.stemmer,
         )
 
     # -- documents --------------------------------------------------------------------------
 
     def _decoded(self, doc: Any) -> Any:
+        if self.missing == "empty" and is_missing(doc):
+            return ""
         # UTF-8 bytes are decoded in Rust, in parallel; other encodings here, as scikit-learn does.
         if isinstance(doc, bytes) and not self._utf8:
             return doc.decode(self.encoding, self.decode_error)
         return doc
 
     def _decoded_many(self, docs: Iterable[Any]) -> Any:
-        docs = _check_documents(docs)
+        docs = without_missing(_check_documents(docs), self.missing)
         if self._utf8:
             if isinstance(docs, list) or is_arrow_strings(docs):
                 return docs

@@ -42,9 +42,8 @@ use crate::matrix::column_ranks::{ColumnRanks, ABSENT};
 use crate::matrix::csr::{assemble_rows, CsrParts, CsrView};
 use crate::matrix::numeric::{Index, Real};
 use crate::matrix::ranked_rows::RankedRows;
-use crate::matrix::suffix_index::{
-    f32_at_least, f32_at_most, f32_sum_slack, slack, SuffixCounts, SuffixIndex,
-};
+use crate::matrix::rounding::{f32_at_least, f32_at_most, f32_sum_slack, slack};
+use crate::matrix::suffix_index::{SuffixCounts, SuffixIndex};
 use crate::runtime::alloc::{try_filled, try_zeroed};
 
 /// The smallest partial score of a row met: values are positive, so a row met has a partial

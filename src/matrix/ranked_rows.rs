@@ -11,7 +11,7 @@ use crate::error::Error;
 use crate::matrix::column_ranks::{ColumnRanks, ABSENT};
 use crate::matrix::csr::CsrView;
 use crate::matrix::numeric::{Index, Real};
-use crate::matrix::suffix_index::f32_at_least;
+use crate::matrix::rounding::f32_at_least;
 use crate::runtime::alloc::{try_with_capacity, try_zeroed};
 
 /// Rows divided by their norms as the full kernel divides them (`T::from_f64(v / norm)`, here

@@ -1,6 +1,6 @@
 //! The index of the pruned similarity search: the postings of each row's suffix (the part of
-//! the row that could reach the threshold), with the bounds they carry, and the slack that
-//! keeps every bound a bound under floating-point rounding.
+//! the row that could reach the threshold), with the bounds they carry (kept bounds under
+//! rounding by `rounding.rs`).
 
 use rayon::prelude::*;
 
@@ -8,59 +8,8 @@ use crate::error::Error;
 use crate::matrix::column_ranks::ABSENT;
 use crate::matrix::numeric::Real;
 use crate::matrix::ranked_rows::{row_pieces, RankedRows};
+use crate::matrix::rounding::{f32_at_least, slack};
 use crate::runtime::alloc::{try_filled, try_with_capacity, try_zeroed};
-
-/// Slack for the rounding of a dot product of at most `terms` products of values of type `T`
-/// whose rows have norms at most `max_norm`, and of the f64 bounds compared with it.
-pub(crate) fn slack<T: Real>(terms: usize, max_norm: f64) -> f64 {
-    let unit = if std::mem::size_of::<T>() == 4 {
-        f32::EPSILON as f64 / 2.0
-    } else {
-        f64::EPSILON / 2.0
-    };
-    // γ_n = n·u / (1 - n·u), with u the unit roundoff of T plus that of the f64 bounds.
-    let n = terms as f64 + 4.0;
-    let u = unit + f64::EPSILON;
-    let gamma = n * u / (1.0 - n * u).max(0.5);
-    gamma * max_norm * max_norm * 1.01 + 1e-12
-}
-
-/// The slack for bounds summed in f32 from values rounded up: a sum of `terms` products (and
-/// two more steps) of nonnegative values, whose exact value is at most `magnitude`.
-pub(crate) fn f32_sum_slack(terms: usize, magnitude: f64) -> f64 {
-    let n = terms as f64 + 3.0;
-    let u = f32::EPSILON as f64 / 2.0;
-    n * u / (1.0 - n * u).max(0.5) * magnitude * 1.01
-}
-
-/// `value` as f32, rounded down.
-#[inline]
-pub(crate) fn f32_at_most(value: f64) -> f32 {
-    let rounded = value as f32;
-    if (rounded as f64) > value {
-        if rounded > 0.0 {
-            f32::from_bits(rounded.to_bits() - 1)
-        } else if rounded == 0.0 {
-            -f32::from_bits(1)
-        } else {
-            f32::from_bits(rounded.to_bits() + 1)
-        }
-    } else {
-        rounded
-    }
-}
-
-/// `value` as f32, rounded up (a bound stays a bound).
-#[inline]
-pub(crate) fn f32_at_least(value: f64) -> f32 {
-    let rounded = value as f32;
-    if (rounded as f64) < value && value > 0.0 {
-        // The next f32 up (positive and finite here).
-        f32::from_bits(rounded.to_bits() + 1)
-    } else {
-        rounded
-    }
-}
 
 /// One entry of the index: a row of Y, its value in the posting's column, and the norm of the
 /// row's entries before it (rank order), both rounded up to f32: the index only bounds scores

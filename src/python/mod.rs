@@ -39,6 +39,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(similarity::cosine_dense, m)?)?;
     m.add_function(wrap_pyfunction!(similarity::connected_components, m)?)?;
     m.add_function(wrap_pyfunction!(similarity::near_duplicates, m)?)?;
+    m.add_function(wrap_pyfunction!(similarity::agglomerate, m)?)?;
     m.add_function(wrap_pyfunction!(tokenizer::sentences, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())

@@ -9,11 +9,13 @@ use pyo3::prelude::*;
 use crate::error::Error;
 use crate::features::analyzer::AnalyzerKind;
 use crate::features::vocabulary::{DocumentBound, FitOptions};
+use crate::matrix::linkage::Linkage;
 use crate::matrix::pruned::Method;
 use crate::matrix::weight::Norm;
 use crate::text::accents::StripAccents;
 use crate::text::decode::DecodeErrors;
 use crate::text::normalize::NormalizationForm;
+use crate::text::stem::Stemmer;
 use crate::text::tokenize::{Segmentation, StopWords};
 
 /// Matrix values' type, by numpy's name for it.
@@ -52,6 +54,11 @@ pub(crate) const METHODS: &[(&str, Method)] = &[
     ("full", Method::Full),
     ("pruned", Method::Pruned),
 ];
+pub(crate) const LINKAGES: &[(&str, Linkage)] = &[
+    ("average", Linkage::Average),
+    ("complete", Linkage::Complete),
+];
+pub(crate) const STEMMERS: &[(&str, Stemmer)] = &[("bengali", Stemmer::Bengali)];
 pub(crate) const NORMS: &[(&str, Norm)] = &[("l1", Norm::L1), ("l2", Norm::L2)];
 pub(crate) const VALUE_TYPES: &[(&str, ValueType)] = &[
     ("int32", ValueType::I32),

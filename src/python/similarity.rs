@@ -10,12 +10,13 @@ use crate::error::Error;
 use crate::matrix::columns::NormalizedColumns;
 use crate::matrix::csr::CsrView;
 use crate::matrix::groups;
+use crate::matrix::linkage::agglomerate as agglomerate_pairs;
 use crate::matrix::numeric::{Index, Real};
 use crate::matrix::similarity::{self as kernels, Threshold};
 use crate::matrix::thresholded::{most_similar_above, similar_pairs_above};
 use crate::python::csr::{csr_for_python, with_csr_views, CsrArgs};
 use crate::python::detach::{detached, detached_reporting};
-use crate::python::options::{choice, METHODS};
+use crate::python::options::{choice, LINKAGES, METHODS};
 
 /// `(indices, scores)` of `most_similar`.
 type Neighbours<'py> = (Bound<'py, PyArray1<i64>>, Bound<'py, PyArray1<f64>>);
@@ -133,6 +134,40 @@ fn fill_dense<T: Real + numpy::Element, I: Index>(
     })
 }
 
+/// A graph's edges as a CSR matrix of `n` nodes from numpy's `int64` arrays, checked.
+fn edges_of(
+    n: usize,
+    indptr: &PyReadonlyArray1<'_, i64>,
+    indices: &PyReadonlyArray1<'_, i64>,
+) -> PyResult<(Vec<usize>, Vec<u32>)> {
+    let malformed = || Error::Parameter {
+        name: "pairs",
+        message: "not an n x n CSR matrix".into(),
+    };
+    let indptr: Vec<usize> = indptr
+        .as_slice()?
+        .iter()
+        .map(|&p| usize::try_from(p).map_err(|_| malformed()))
+        .collect::<Result<_, _>>()?;
+    let columns: Vec<u32> = indices
+        .as_slice()?
+        .iter()
+        .map(|&c| {
+            u32::try_from(c)
+                .ok()
+                .filter(|&c| (c as usize) < n)
+                .ok_or_else(malformed)
+        })
+        .collect::<Result<_, _>>()?;
+    if indptr.len() != n + 1
+        || indptr.windows(2).any(|w| w[0] > w[1])
+        || indptr.last().is_some_and(|&last| last != columns.len())
+    {
+        return Err(malformed().into());
+    }
+    Ok((indptr, columns))
+}
+
 /// Group labels: the connected components of the graph whose edges are a CSR matrix's entries.
 #[pyfunction]
 pub(crate) fn connected_components<'py>(
@@ -141,23 +176,33 @@ pub(crate) fn connected_components<'py>(
     indptr: PyReadonlyArray1<'py, i64>,
     indices: PyReadonlyArray1<'py, i64>,
 ) -> PyResult<Bound<'py, PyArray1<i64>>> {
-    let indptr: Vec<usize> = indptr.as_slice()?.iter().map(|&p| p as usize).collect();
-    let columns: Vec<u32> = indices.as_slice()?.iter().map(|&c| c as u32).collect();
-    if indptr.len() != n + 1
-        || indptr.windows(2).any(|w| w[0] > w[1])
-        || indptr.last().is_some_and(|&last| last != columns.len())
-        || columns.iter().any(|&c| c as usize >= n)
-    {
-        return Err(Error::Parameter {
-            name: "pairs",
-            message: "not an n x n CSR matrix".into(),
-        }
-        .into());
-    }
+    let (indptr, columns) = edges_of(n, &indptr, &indices)?;
     Ok(PyArray1::from_vec(
         py,
         groups::connected_components(n, &indptr, &columns)?,
     ))
+}
+
+/// Story group labels: average or complete linkage over the pairs (a CSR matrix of scores),
+/// cut at `min_score`; groups numbered in the order of their first rows.
+#[pyfunction]
+#[pyo3(signature = (n, indptr, indices, scores, *, linkage, min_score))]
+pub(crate) fn agglomerate<'py>(
+    py: Python<'py>,
+    n: usize,
+    indptr: PyReadonlyArray1<'py, i64>,
+    indices: PyReadonlyArray1<'py, i64>,
+    scores: PyReadonlyArray1<'py, f64>,
+    linkage: &str,
+    min_score: f64,
+) -> PyResult<Bound<'py, PyArray1<i64>>> {
+    let linkage = choice("linkage", linkage, LINKAGES)?;
+    let (indptr, columns) = edges_of(n, &indptr, &indices)?;
+    let scores = scores.as_slice()?.to_vec();
+    let labels = detached(py, Some(1), || {
+        agglomerate_pairs(n, &indptr, &columns, &scores, linkage, min_score)
+    })?;
+    Ok(PyArray1::from_vec(py, labels))
 }
 
 /// Group labels of the rows of X: rows joined by pairs whose cosine is at least `min_score`,

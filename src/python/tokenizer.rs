@@ -12,7 +12,7 @@ use crate::python::detach::detached;
 use crate::python::documents::Documents;
 use crate::python::options::{
     self, choice, optional_choice, ACCENT_STRIPPING, DECODE_ERRORS, NORMALIZATION_FORMS,
-    SEGMENTATIONS,
+    SEGMENTATIONS, STEMMERS,
 };
 use crate::python::strings::{DocumentTokens, PreparedTokens};
 use crate::runtime::cancel::checkpoint;
@@ -31,7 +31,7 @@ pub(crate) struct PyTokenizer {
 #[pymethods]
 impl PyTokenizer {
     #[new]
-    #[pyo3(signature = (*, lowercase, token_pattern, segmentation, unicode_normalization, bengali_folding, fold_digits, strip_accents, stop_words, decode_error, n_jobs))]
+    #[pyo3(signature = (*, lowercase, token_pattern, segmentation, unicode_normalization, bengali_folding, fold_digits, strip_accents, stop_words, decode_error, n_jobs, clean_scraped=false, stemmer=None))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         lowercase: bool,
@@ -44,6 +44,8 @@ impl PyTokenizer {
         stop_words: Option<&Bound<'_, PyAny>>,
         decode_error: &str,
         n_jobs: Option<usize>,
+        clean_scraped: bool,
+        stemmer: Option<&str>,
     ) -> PyResult<Self> {
         let options = TokenizerOptions {
             preprocessor: Preprocessor {
@@ -56,10 +58,12 @@ impl PyTokenizer {
                 fold_digits,
                 lowercase,
                 strip_accents: optional_choice("strip_accents", strip_accents, ACCENT_STRIPPING)?,
+                clean_scraped,
             },
             segmentation: choice("tokenizer", segmentation, SEGMENTATIONS)?,
             token_pattern,
             stop_words: options::stop_words(stop_words)?,
+            stemmer: optional_choice("stemmer", stemmer, STEMMERS)?,
         };
         Ok(PyTokenizer {
             tokenizer: Tokenizer::new(options)?,

@@ -9,6 +9,7 @@ use std::borrow::Cow;
 
 use crate::text::accents::{strip_accents, StripAccents};
 use crate::text::char_maps::{normalize_and_map, CharMaps};
+use crate::text::clean::clean_scraped;
 use crate::text::normalize::NormalizationForm;
 
 /// Which passes run before tokenizing.
@@ -19,6 +20,8 @@ pub struct Preprocessor {
     pub fold_digits: bool,
     pub lowercase: bool,
     pub strip_accents: Option<StripAccents>,
+    /// Scraper debris (tags, character references, URLs, `[ad_1]`) out first (`clean.rs`).
+    pub clean_scraped: bool,
 }
 
 impl Default for Preprocessor {
@@ -29,6 +32,7 @@ impl Default for Preprocessor {
             fold_digits: false,
             lowercase: true,
             strip_accents: None,
+            clean_scraped: false,
         }
     }
 }
@@ -54,7 +58,12 @@ impl Preprocessor {
             digits: self.fold_digits,
             lowercase: self.lowercase,
         };
-        let mut text = normalize_and_map(text, self.normalization, maps);
+        let text = if self.clean_scraped {
+            clean_scraped(text)
+        } else {
+            Cow::Borrowed(text)
+        };
+        let mut text = then(text, |t| normalize_and_map(t, self.normalization, maps));
         if let Some(mode) = self.strip_accents {
             text = then(text, |t| strip_accents(t, mode));
         }
@@ -68,6 +77,7 @@ impl Preprocessor {
         Preprocessor {
             lowercase: false,
             strip_accents: None,
+            clean_scraped: false,
             ..self.clone()
         }
         .apply(word)

@@ -12,6 +12,7 @@ use crate::text::accents::StripAccents;
 use crate::text::chars;
 use crate::text::normalize::NormalizationForm;
 use crate::text::preprocess::Preprocessor;
+use crate::text::stem::Stemmer;
 use crate::text::stop_words;
 use crate::text::word_runs::{word_runs, Span};
 
@@ -43,6 +44,8 @@ pub struct TokenizerOptions {
     pub segmentation: Segmentation,
     pub token_pattern: String,
     pub stop_words: Option<StopWords>,
+    /// Applied to the tokens left after stop words (`stem.rs`).
+    pub stemmer: Option<Stemmer>,
 }
 
 impl Default for TokenizerOptions {
@@ -52,6 +55,7 @@ impl Default for TokenizerOptions {
             segmentation: Segmentation::Pattern,
             token_pattern: DEFAULT_TOKEN_PATTERN.to_owned(),
             stop_words: None,
+            stemmer: None,
         }
     }
 }
@@ -86,6 +90,7 @@ pub struct Tokenizer {
     preprocessor: Preprocessor,
     scanner: Scanner,
     stop_words: FxHashSet<String>,
+    stemmer: Option<Stemmer>,
 }
 
 fn compile_pattern(pattern: &str) -> Result<Scanner> {
@@ -163,6 +168,7 @@ impl Tokenizer {
             preprocessor,
             scanner,
             stop_words,
+            stemmer: options.stemmer,
         })
     }
 
@@ -221,6 +227,9 @@ impl Tokenizer {
                 }
             }
             spans.truncate(keep);
+        }
+        if let Some(stemmer) = self.stemmer {
+            stemmer.shorten(text, &mut spans[first..]);
         }
     }
 
