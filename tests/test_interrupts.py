@@ -145,3 +145,18 @@ def test_hashing_and_similar_pairs_are_interrupted():
     X = big_matrix(4)
     assert interrupted_after(lambda: textsim.similar_pairs(X, min_score=0.99, n_jobs=2)) < PROMPT
     assert hashing.transform(["a b c", "b c d"]).shape == (2, 2**20)
+
+
+@pytest.mark.parametrize("algorithm", ["pruned", "full"])
+def test_the_pruned_search_and_the_groups_are_interrupted(algorithm):
+    X = big_matrix(5)
+    head = X[:300]
+    expected = textsim.similar_pairs(head, min_score=0.3, algorithm=algorithm)
+    for call in (
+        lambda: textsim.similar_pairs(X, min_score=0.3, algorithm=algorithm, n_jobs=2),
+        lambda: textsim.near_duplicates(X, min_score=0.3, algorithm=algorithm, n_jobs=2),
+        lambda: textsim.most_similar(X, k=3, min_score=0.3, algorithm=algorithm, n_jobs=2),
+    ):
+        assert interrupted_after(call) < PROMPT
+    again = textsim.similar_pairs(head, min_score=0.3, algorithm=algorithm)
+    assert (again != expected).nnz == 0
