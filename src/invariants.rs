@@ -149,9 +149,14 @@ pub fn check_tokenizer(data: &[u8]) {
         panic!("a valid n-gram range was refused");
     };
     let mut scratch = Scratch::default();
-    analyzer.for_each_feature(&text, &mut scratch, &mut |feature: &str| {
+    let outcome = analyzer.for_each_feature(&text, &mut scratch, &mut |feature: &str| {
         assert!(!feature.is_empty(), "an empty feature");
+        Ok(())
     });
+    assert!(
+        outcome.is_ok(),
+        "analyzing a short text failed: {outcome:?}"
+    );
 }
 
 /// A small CSR matrix (at most 12 × 10) read from the bytes: a non-zero mask, then values.

@@ -110,7 +110,8 @@ impl fmt::Display for Error {
             Error::OutOfMemory { what, bytes } => write!(
                 f,
                 "{what} needs {:.1} GB more memory than there is; ask for fewer results (a \
-                 higher min_score, a smaller k) or work in blocks of rows",
+                 higher min_score, a smaller k, a narrower ngram_range, a min_df or \
+                 max_features) or work in blocks of rows or batches of documents",
                 *bytes as f64 / 1e9
             ),
             Error::Arrow(error) => write!(f, "{error}"),

@@ -3,6 +3,7 @@
 //! without making a string per feature.
 
 use crate::error::{Error, Result};
+use crate::runtime::alloc::{try_push, try_push_str, try_reserve};
 use crate::text::tokenize::Tokenizer;
 use crate::text::word_runs::Span;
 
@@ -79,25 +80,34 @@ impl Analyzer {
     }
 
     /// Calls `feature` with each feature of `text` (raw: preprocessing happens here), in
-    /// scikit-learn's order.
+    /// scikit-learn's order, until it fails (then its error is returned). The number of
+    /// features grows with the text and the n-gram range (each n-gram up to the whole text
+    /// long), so `feature` is where a caller that keeps them runs out of memory.
     pub fn for_each_feature(
         &self,
         text: &str,
         scratch: &mut Scratch,
-        mut feature: impl FnMut(&str),
-    ) {
+        mut feature: impl FnMut(&str) -> Result<()>,
+    ) -> Result<()> {
         let text = self.tokenizer.preprocess(text);
         match self.kind {
             AnalyzerKind::Word => {
                 scratch.spans.clear();
                 self.tokenizer.spans(&text, &mut scratch.spans);
-                self.word_ngrams(&text, scratch, &mut feature);
+                self.word_ngrams(&text, scratch, &mut feature)
             }
             AnalyzerKind::Char => {
                 scratch.text.clear();
+                scratch
+                    .text
+                    .try_reserve(text.len())
+                    .map_err(|_| Error::OutOfMemory {
+                        what: WHAT,
+                        bytes: text.len(),
+                    })?;
                 collapse_white_space(&text, &mut scratch.text);
                 let collapsed = std::mem::take(&mut scratch.text);
-                char_ngrams(
+                let outcome = char_ngrams(
                     &collapsed,
                     self.min_n,
                     self.max_n,
@@ -105,40 +115,61 @@ impl Analyzer {
                     &mut feature,
                 );
                 scratch.text = collapsed;
+                outcome
             }
             AnalyzerKind::CharWb => {
                 let mut padded = std::mem::take(&mut scratch.text);
-                for word in text.split(is_python_space).filter(|w| !w.is_empty()) {
-                    padded.clear();
-                    padded.push(' ');
-                    padded.push_str(word);
-                    padded.push(' ');
-                    char_wb_ngrams(
-                        &padded,
-                        self.min_n,
-                        self.max_n,
-                        &mut scratch.boundaries,
-                        &mut feature,
-                    );
-                }
+                let outcome = text
+                    .split(is_python_space)
+                    .filter(|w| !w.is_empty())
+                    .try_for_each(|word| {
+                        padded.clear();
+                        padded.push(' ');
+                        try_push_str(&mut padded, word, WHAT)?;
+                        padded.push(' ');
+                        char_wb_ngrams(
+                            &padded,
+                            self.min_n,
+                            self.max_n,
+                            &mut scratch.boundaries,
+                            &mut feature,
+                        )
+                    });
                 scratch.text = padded;
+                outcome
             }
         }
     }
 
     /// The features of `text` as owned strings (for `build_analyzer()`).
-    pub fn features(&self, text: &str) -> Vec<String> {
+    pub fn features(&self, text: &str) -> Result<Vec<String>> {
         let mut out = Vec::new();
-        self.for_each_feature(text, &mut Scratch::default(), |f| out.push(f.to_owned()));
-        out
+        let what = "the features of the document";
+        self.for_each_feature(text, &mut Scratch::default(), |f| {
+            let mut owned = String::new();
+            owned
+                .try_reserve_exact(f.len())
+                .map_err(|_| Error::OutOfMemory {
+                    what,
+                    bytes: f.len(),
+                })?;
+            owned.push_str(f);
+            try_push(&mut out, owned, what)
+        })
+        .map(|()| out)
     }
 
-    fn word_ngrams(&self, text: &str, scratch: &mut Scratch, feature: &mut impl FnMut(&str)) {
+    fn word_ngrams(
+        &self,
+        text: &str,
+        scratch: &mut Scratch,
+        feature: &mut impl FnMut(&str) -> Result<()>,
+    ) -> Result<()> {
         let tokens = &scratch.spans;
         let mut min_n = self.min_n;
         if min_n == 1 {
             for &(start, end) in tokens {
-                feature(&text[start..end]);
+                feature(&text[start..end])?;
             }
             min_n = 2;
         }
@@ -148,15 +179,19 @@ impl Analyzer {
                 joined.clear();
                 for (k, &(start, end)) in window.iter().enumerate() {
                     if k > 0 {
-                        joined.push(' ');
+                        try_push_str(joined, " ", WHAT)?;
                     }
-                    joined.push_str(&text[start..end]);
+                    try_push_str(joined, &text[start..end], WHAT)?;
                 }
-                feature(joined);
+                feature(joined)?;
             }
         }
+        Ok(())
     }
 }
+
+/// What the analyzer's own buffers report themselves as when they cannot grow.
+const WHAT: &str = "an n-gram of the document";
 
 /// scikit-learn's `re.sub(r"\s\s+", " ", text)`: runs of two or more white-space characters
 /// become one space; a single one is kept as it is.
@@ -185,10 +220,12 @@ fn collapse_white_space(text: &str, out: &mut String) {
     }
 }
 
-fn char_boundaries(text: &str, boundaries: &mut Vec<usize>) {
+fn char_boundaries(text: &str, boundaries: &mut Vec<usize>) -> Result<()> {
     boundaries.clear();
+    try_reserve(boundaries, text.len() + 1, WHAT)?;
     boundaries.extend(text.char_indices().map(|(i, _)| i));
     boundaries.push(text.len());
+    Ok(())
 }
 
 /// All n-grams of code points, n from `min_n` to `max_n`, shorter lengths first.
@@ -197,15 +234,16 @@ fn char_ngrams(
     min_n: usize,
     max_n: usize,
     boundaries: &mut Vec<usize>,
-    feature: &mut impl FnMut(&str),
-) {
-    char_boundaries(text, boundaries);
+    feature: &mut impl FnMut(&str) -> Result<()>,
+) -> Result<()> {
+    char_boundaries(text, boundaries)?;
     let len = boundaries.len() - 1;
     for n in min_n..=max_n.min(len) {
         for i in 0..=len - n {
-            feature(&text[boundaries[i]..boundaries[i + n]]);
+            feature(&text[boundaries[i]..boundaries[i + n]])?;
         }
     }
+    Ok(())
 }
 
 /// scikit-learn's n-grams of one padded word: every window of each length; a word shorter than
@@ -215,21 +253,22 @@ fn char_wb_ngrams(
     min_n: usize,
     max_n: usize,
     boundaries: &mut Vec<usize>,
-    feature: &mut impl FnMut(&str),
-) {
-    char_boundaries(word, boundaries);
+    feature: &mut impl FnMut(&str) -> Result<()>,
+) -> Result<()> {
+    char_boundaries(word, boundaries)?;
     let len = boundaries.len() - 1;
     for n in min_n..=max_n {
         let mut offset = 0;
-        feature(&word[boundaries[0]..boundaries[n.min(len)]]);
+        feature(&word[boundaries[0]..boundaries[n.min(len)]])?;
         while offset + n < len {
             offset += 1;
-            feature(&word[boundaries[offset]..boundaries[offset + n]]);
+            feature(&word[boundaries[offset]..boundaries[offset + n]])?;
         }
         if offset == 0 {
             break;
         }
     }
+    Ok(())
 }
 
 /// The default word analyzer (unigrams, scikit-learn's defaults), for other modules' tests.
@@ -264,18 +303,21 @@ mod tests {
     fn word_bigrams() {
         let a = analyzer(AnalyzerKind::Word, (1, 2));
         assert_eq!(
-            a.features("The cat sat."),
+            a.features("The cat sat.").unwrap(),
             ["the", "cat", "sat", "the cat", "cat sat"]
         );
         let a = analyzer(AnalyzerKind::Word, (2, 3));
-        assert_eq!(a.features("a bb cc dd"), ["bb cc", "cc dd", "bb cc dd"]);
+        assert_eq!(
+            a.features("a bb cc dd").unwrap(),
+            ["bb cc", "cc dd", "bb cc dd"]
+        );
     }
 
     #[test]
     fn char_ngrams_collapse_runs_of_white_space_only() {
         let a = analyzer(AnalyzerKind::Char, (2, 3));
         assert_eq!(
-            a.features("ab  c\nd"),
+            a.features("ab  c\nd").unwrap(),
             ["ab", "b ", " c", "c\n", "\nd", "ab ", "b c", " c\n", "c\nd"]
         );
     }
@@ -284,17 +326,17 @@ mod tests {
     fn char_wb_pads_words_and_counts_short_words_once() {
         let a = analyzer(AnalyzerKind::CharWb, (2, 3));
         assert_eq!(
-            a.features("ab c"),
+            a.features("ab c").unwrap(),
             [" a", "ab", "b ", " ab", "ab ", " c", "c ", " c "]
         );
         let a = analyzer(AnalyzerKind::CharWb, (5, 6));
-        assert_eq!(a.features("ab"), [" ab "]);
+        assert_eq!(a.features("ab").unwrap(), [" ab "]);
     }
 
     #[test]
     fn bengali_char_ngrams_are_code_points() {
         let a = analyzer(AnalyzerKind::Char, (1, 1));
-        assert_eq!(a.features("কি"), ["ক", "ি"]);
+        assert_eq!(a.features("কি").unwrap(), ["ক", "ি"]);
     }
 
     #[test]

@@ -1,5 +1,8 @@
 //! A document-term matrix of counts, as fitting and transforming make it.
 
+use crate::error::Result;
+use crate::runtime::alloc::try_zeroed;
+
 /// Feature counts, one row per document, columns sorted within each row.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Counts {
@@ -20,11 +23,11 @@ impl Counts {
     }
 
     /// The number of rows each column appears in.
-    pub fn document_frequency(&self) -> Vec<u64> {
-        let mut df = vec![0u64; self.n_columns];
+    pub fn document_frequency(&self) -> Result<Vec<u64>> {
+        let mut df: Vec<u64> = try_zeroed(self.n_columns, "the document frequencies")?;
         for &column in &self.columns {
             df[column as usize] += 1;
         }
-        df
+        Ok(df)
     }
 }

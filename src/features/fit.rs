@@ -17,8 +17,18 @@ use crate::features::intern::Interner;
 use crate::features::prune::kept_terms;
 use crate::features::source::FeatureSource;
 use crate::features::vocabulary::{FitOptions, Vocabulary};
+use crate::runtime::alloc::{
+    try_filled, try_push, try_reserve, try_resize, try_with_capacity, try_zeroed,
+};
 use crate::runtime::cancel::checkpoint;
 use crate::runtime::per_worker::per_worker;
+
+/// What the fit's tables report themselves as when they cannot grow: every one of them grows
+/// with the documents' distinct features (n-grams of a long text in a wide `ngram_range` are
+/// many and long) or with their number.
+const COUNTS: &str = "the fit's counts of the documents";
+const MERGE: &str = "the fit's merged vocabulary";
+const MATRIX: &str = "the document-term matrix";
 
 /// Consecutive documents that one worker counted one after another.
 #[derive(Clone, Copy, Debug)]
@@ -49,7 +59,9 @@ struct ChunkCounts {
 impl ChunkCounts {
     fn with_room_for(documents: usize) -> Self {
         ChunkCounts {
-            terms: Interner::for_documents(documents),
+            // Room up front is only a guess at what the documents need, so when it cannot be
+            // had the table starts small and grows (fallibly) as the terms come.
+            terms: Interner::for_documents(documents).unwrap_or_default(),
             document_frequency: Vec::new(),
             total: Vec::new(),
             indptr: vec![0],
@@ -72,34 +84,49 @@ impl ChunkCounts {
         buffers: &mut CountBuffers,
     ) -> std::result::Result<(), (usize, Error)> {
         let first_document = base + range.start;
+        let first_row = self.n_rows();
         match self.runs.last_mut() {
             Some(run) if run.first_document + run.rows == first_document => {}
-            _ => self.runs.push(Run {
-                first_document,
-                first_row: self.n_rows(),
-                rows: 0,
-            }),
+            _ => try_push(
+                &mut self.runs,
+                Run {
+                    first_document,
+                    first_row,
+                    rows: 0,
+                },
+                COUNTS,
+            )
+            .map_err(|error| (range.start, error))?,
         }
         let CountBuffers { scratch, slot, row } = buffers;
         for i in range {
             row.clear();
+            let terms = &mut self.terms;
+            // A failure leaves this worker's tables part-way through a document; the fit then
+            // fails as a whole and they are dropped.
             source
                 .for_each_feature(i, scratch, &mut |feature| {
-                    let id = self.terms.intern(feature);
+                    let id = terms.intern(feature)?;
                     if id as usize == slot.len() {
-                        slot.push(u32::MAX);
+                        try_push(slot, u32::MAX, COUNTS)?;
                     }
                     let s = &mut slot[id as usize];
                     if *s == u32::MAX {
                         *s = row.len() as u32;
-                        row.push((id, 1));
+                        try_push(row, (id, 1), COUNTS)?;
                     } else {
                         row[*s as usize].1 += 1;
                     }
+                    Ok(())
+                })
+                .and_then(|()| {
+                    try_resize(&mut self.document_frequency, slot.len(), 0, COUNTS)?;
+                    try_resize(&mut self.total, slot.len(), 0, COUNTS)?;
+                    try_reserve(&mut self.columns, row.len(), COUNTS)?;
+                    try_reserve(&mut self.counts, row.len(), COUNTS)?;
+                    try_reserve(&mut self.indptr, 1, COUNTS)
                 })
                 .map_err(|error| (i, error))?;
-            self.document_frequency.resize(slot.len(), 0);
-            self.total.resize(slot.len(), 0);
             for &(id, count) in row.iter() {
                 slot[id as usize] = u32::MAX;
                 self.document_frequency[id as usize] += 1;
@@ -157,7 +184,7 @@ fn renumber_into(
     row_ends: &mut [usize],
     columns: &mut [u32],
     counts: &mut [u32],
-) {
+) -> Result<()> {
     // Column and count in one integer, column first: sorting plain integers is quicker than
     // sorting pairs by a key.
     let mut row: Vec<u64> = Vec::new();
@@ -165,6 +192,7 @@ fn renumber_into(
     let bounds = &chunk.indptr[run.first_row..=run.first_row + run.rows];
     for (bounds, row_end) in bounds.windows(2).zip(row_ends.iter_mut()) {
         row.clear();
+        try_reserve(&mut row, bounds[1] - bounds[0], MATRIX)?;
         for k in bounds[0]..bounds[1] {
             let column = map[chunk.columns[k] as usize];
             if column != u32::MAX {
@@ -179,6 +207,7 @@ fn renumber_into(
         }
         *row_end = base + written;
     }
+    Ok(())
 }
 
 /// Learns the vocabulary of the documents and counts them with it.
@@ -221,15 +250,16 @@ impl Fitter {
             .map(|chunk| {
                 let mut by_shard = vec![Vec::new(); n_shards];
                 for (local, term) in chunk.terms.iter().enumerate() {
-                    by_shard[Interner::shard_of(Interner::hash(term), n_shards)].push(local as u32);
+                    let shard = Interner::shard_of(Interner::hash(term), n_shards);
+                    try_push(&mut by_shard[shard], local as u32, MERGE)?;
                 }
-                by_shard
+                Ok(by_shard)
             })
-            .collect();
+            .collect::<Result<_>>()?;
         let shards: Vec<MergedShard> = (0..n_shards)
             .into_par_iter()
             .map(|s| MergedShard::gather(s, &chunks, &members, options.binary))
-            .collect();
+            .collect::<Result<_>>()?;
         checkpoint()?;
         // The chunks' own copies of their terms are no longer needed.
         let chunk_terms: Vec<usize> = chunks.iter().map(|chunk| chunk.terms.len()).collect();
@@ -240,11 +270,13 @@ impl Fitter {
         }
         let n_terms: usize = shards.iter().map(|shard| shard.terms.len()).sum();
         let term = |(s, id): (u32, u32)| shards[s as usize].terms.get(id);
-        let all: Vec<(u32, u32)> = shards
-            .iter()
-            .enumerate()
-            .flat_map(|(s, shard)| (0..shard.terms.len() as u32).map(move |id| (s as u32, id)))
-            .collect();
+        let mut all: Vec<(u32, u32)> = try_with_capacity(n_terms, MERGE)?;
+        all.extend(
+            shards
+                .iter()
+                .enumerate()
+                .flat_map(|(s, shard)| (0..shard.terms.len() as u32).map(move |id| (s as u32, id))),
+        );
         // (The shards' totals already count documents when counts are binary.)
         let kept = kept_terms(
             all,
@@ -257,8 +289,8 @@ impl Fitter {
         checkpoint()?;
         let mut column_of: Vec<Vec<u32>> = shards
             .iter()
-            .map(|shard| vec![u32::MAX; shard.terms.len()])
-            .collect();
+            .map(|shard| try_filled(shard.terms.len(), u32::MAX, MERGE))
+            .collect::<Result<_>>()?;
         for (column, &(s, id)) in kept.iter().enumerate() {
             column_of[s as usize][id as usize] = column as u32;
         }
@@ -269,15 +301,15 @@ impl Fitter {
             .zip(&members)
             .enumerate()
             .map(|(c, (&n_terms, members))| {
-                let mut map = vec![u32::MAX; n_terms];
+                let mut map = try_filled(n_terms, u32::MAX, MERGE)?;
                 for (s, locals) in members.iter().enumerate() {
                     for (&local, &id) in locals.iter().zip(&shards[s].ids_of_chunk[c]) {
                         map[local as usize] = column_of[s][id as usize];
                     }
                 }
-                map
+                Ok(map)
             })
-            .collect();
+            .collect::<Result<_>>()?;
         drop(members);
         checkpoint()?;
         let everything_kept = kept.len() == n_terms;
@@ -296,11 +328,14 @@ impl Fitter {
 
         // Renumber every run of documents straight into its part of the final arrays, in
         // parallel. The runs of all chunks, in document order, tile the documents.
-        let mut runs: Vec<(usize, Run)> = chunks
-            .iter()
-            .enumerate()
-            .flat_map(|(c, chunk)| chunk.runs.iter().map(move |&run| (c, run)))
-            .collect();
+        let mut runs: Vec<(usize, Run)> =
+            try_with_capacity(chunks.iter().map(|chunk| chunk.runs.len()).sum(), MATRIX)?;
+        runs.extend(
+            chunks
+                .iter()
+                .enumerate()
+                .flat_map(|(c, chunk)| chunk.runs.iter().map(move |&run| (c, run))),
+        );
         runs.sort_unstable_by_key(|&(_, run)| run.first_document);
         debug_assert!(runs
             .iter()
@@ -310,30 +345,28 @@ impl Fitter {
                 Some(tiles)
             })
             .all(|tiles| tiles));
-        let kept_per_run: Vec<usize> = runs
-            .par_iter()
-            .map(|&(c, run)| {
-                let (chunk, map) = (&chunks[c], &maps[c]);
-                let entries = chunk.indptr[run.first_row]..chunk.indptr[run.first_row + run.rows];
-                if everything_kept {
-                    entries.len()
-                } else {
-                    chunk.columns[entries]
-                        .iter()
-                        .filter(|&&column| map[column as usize] != u32::MAX)
-                        .count()
-                }
-            })
-            .collect();
+        let mut kept_per_run: Vec<usize> = try_with_capacity(runs.len(), MATRIX)?;
+        kept_per_run.par_extend(runs.par_iter().map(|&(c, run)| {
+            let (chunk, map) = (&chunks[c], &maps[c]);
+            let entries = chunk.indptr[run.first_row]..chunk.indptr[run.first_row + run.rows];
+            if everything_kept {
+                entries.len()
+            } else {
+                chunk.columns[entries]
+                    .iter()
+                    .filter(|&&column| map[column as usize] != u32::MAX)
+                    .count()
+            }
+        }));
         checkpoint()?;
         let nnz: usize = kept_per_run.iter().sum();
         let mut counts = Counts {
-            indptr: vec![0; n_documents + 1],
-            columns: vec![0; nnz],
-            counts: vec![0; nnz],
+            indptr: try_zeroed(n_documents + 1, MATRIX)?,
+            columns: try_zeroed(nnz, MATRIX)?,
+            counts: try_zeroed(nnz, MATRIX)?,
             n_columns: vocabulary.len(),
         };
-        let mut work = Vec::with_capacity(runs.len());
+        let mut work = try_with_capacity(runs.len(), MATRIX)?;
         let (mut row_ends, mut columns, mut values) = (
             &mut counts.indptr[1..],
             &mut counts.columns[..],
@@ -349,9 +382,9 @@ impl Fitter {
             base += kept;
         }
         work.into_par_iter()
-            .for_each(|(c, run, base, rows, columns, values)| {
+            .try_for_each(|(c, run, base, rows, columns, values)| {
                 renumber_into(&chunks[c], run, &maps[c], base, rows, columns, values)
-            });
+            })?;
         Ok((vocabulary, counts))
     }
 }
@@ -367,38 +400,48 @@ struct MergedShard {
 
 impl MergedShard {
     /// Shard `s`: the terms of every chunk that `members` puts in it.
-    fn gather(s: usize, chunks: &[ChunkCounts], members: &[Vec<Vec<u32>>], binary: bool) -> Self {
+    fn gather(
+        s: usize,
+        chunks: &[ChunkCounts],
+        members: &[Vec<Vec<u32>>],
+        binary: bool,
+    ) -> Result<Self> {
         let size: usize = members.iter().map(|m| m[s].len()).sum();
+        let bytes: usize = chunks
+            .iter()
+            .zip(members)
+            .flat_map(|(chunk, members)| members[s].iter().map(|&local| chunk.terms.get(local)))
+            .map(str::len)
+            .sum();
         let mut shard = MergedShard {
-            terms: Interner::with_capacity(size, size * 12),
-            df: Vec::new(),
-            total: Vec::new(),
+            // Room for every term once: more than the distinct ones when chunks share terms.
+            terms: Interner::with_capacity(size, bytes)?,
+            df: try_with_capacity(size, MERGE)?,
+            total: try_with_capacity(size, MERGE)?,
             ids_of_chunk: Vec::with_capacity(chunks.len()),
         };
         for (chunk, members) in chunks.iter().zip(members) {
-            let ids = members[s]
-                .iter()
-                .map(|&local| {
-                    let id = shard.terms.intern(chunk.terms.get(local));
-                    if id as usize == shard.df.len() {
-                        shard.df.push(0);
-                        shard.total.push(0);
-                    }
-                    let local = local as usize;
-                    let documents = chunk.document_frequency[local] as u64;
-                    shard.df[id as usize] += documents;
-                    // With binary counts every count is 1 (scikit-learn ranks by them so).
-                    shard.total[id as usize] += if binary {
-                        documents
-                    } else {
-                        chunk.total[local]
-                    };
-                    id
-                })
-                .collect();
+            let mut ids = try_with_capacity(members[s].len(), MERGE)?;
+            for &local in &members[s] {
+                let id = shard.terms.intern(chunk.terms.get(local))?;
+                if id as usize == shard.df.len() {
+                    shard.df.push(0);
+                    shard.total.push(0);
+                }
+                let local = local as usize;
+                let documents = chunk.document_frequency[local] as u64;
+                shard.df[id as usize] += documents;
+                // With binary counts every count is 1 (scikit-learn ranks by them so).
+                shard.total[id as usize] += if binary {
+                    documents
+                } else {
+                    chunk.total[local]
+                };
+                ids.push(id);
+            }
             shard.ids_of_chunk.push(ids);
         }
-        shard
+        Ok(shard)
     }
 }
 
@@ -624,7 +667,7 @@ mod tests {
             &self,
             i: usize,
             scratch: &mut Scratch,
-            feature: &mut dyn FnMut(&str),
+            feature: &mut dyn FnMut(&str) -> Result<()>,
         ) -> Result<()> {
             if self.failing.contains(&i) {
                 return Err(Error::Document {

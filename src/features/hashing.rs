@@ -9,7 +9,11 @@ use rustc_hash::FxHashMap;
 use crate::error::{Error, Result};
 use crate::features::analyzer::Scratch;
 use crate::features::source::FeatureSource;
+use crate::runtime::alloc::{try_reserve, try_with_capacity};
 use crate::runtime::per_worker::claim_size;
+
+/// What the hashed matrix reports itself as when it cannot grow.
+const WHAT: &str = "the hashed document-term matrix";
 
 /// MurmurHash3_x86_32 of `bytes`, as a signed integer (scikit-learn's `murmurhash3_32`).
 pub fn murmurhash3_32(bytes: &[u8], seed: u32) -> i32 {
@@ -82,22 +86,32 @@ pub fn hash_features(
         .collect::<Vec<_>>()
         .into_par_iter()
         .map(|start| {
+            let end = (start + chunk).min(n);
             let mut part = Hashed {
-                indptr: vec![0],
+                indptr: try_with_capacity(end - start + 1, WHAT)?,
                 ..Hashed::default()
             };
+            part.indptr.push(0);
             let mut scratch = Scratch::default();
             let mut row: FxHashMap<u32, f64> = FxHashMap::default();
             let mut sorted: Vec<(u32, f64)> = Vec::new();
-            for i in start..(start + chunk).min(n) {
+            for i in start..end {
                 row.clear();
                 source.for_each_feature(i, &mut scratch, &mut |feature| {
                     let (column, sign) = column_and_sign(feature, n_features, alternate_sign);
+                    row.try_reserve(1).map_err(|_| Error::OutOfMemory {
+                        what: WHAT,
+                        bytes: row.len().saturating_mul(2 * 12),
+                    })?;
                     *row.entry(column).or_insert(0.0) += sign;
+                    Ok(())
                 })?;
                 sorted.clear();
+                try_reserve(&mut sorted, row.len(), WHAT)?;
                 sorted.extend(row.iter().map(|(&c, &v)| (c, v)));
                 sorted.sort_unstable_by_key(|&(c, _)| c);
+                try_reserve(&mut part.columns, sorted.len(), WHAT)?;
+                try_reserve(&mut part.values, sorted.len(), WHAT)?;
                 part.columns.extend(sorted.iter().map(|&(c, _)| c));
                 part.values.extend(sorted.iter().map(|&(_, v)| v));
                 part.indptr.push(part.columns.len());
@@ -109,10 +123,14 @@ pub fn hash_features(
         .collect::<Vec<Result<_>>>()
         .into_iter()
         .collect::<Result<_>>()?;
+    let rows: usize = parts.iter().map(|part| part.indptr.len() - 1).sum();
+    let nnz: usize = parts.iter().map(|part| part.columns.len()).sum();
     let mut hashed = Hashed {
-        indptr: vec![0],
-        ..Hashed::default()
+        indptr: try_with_capacity(rows + 1, WHAT)?,
+        columns: try_with_capacity(nnz, WHAT)?,
+        values: try_with_capacity(nnz, WHAT)?,
     };
+    hashed.indptr.push(0);
     for part in parts {
         let base = hashed.columns.len();
         hashed

@@ -8,6 +8,12 @@ use std::hash::BuildHasher;
 use hashbrown::HashTable;
 use rustc_hash::FxBuildHasher;
 
+use crate::error::{Error, Result};
+use crate::runtime::alloc::{try_push, try_push_str, try_reserve, try_with_capacity};
+
+/// What an interner that cannot grow reports itself as.
+const WHAT: &str = "the table of distinct terms";
+
 #[derive(Clone, Default)]
 pub(crate) struct Interner {
     /// The strings, one after another.
@@ -20,19 +26,29 @@ pub(crate) struct Interner {
 
 impl Interner {
     /// An interner with room for `strings` strings of `bytes` bytes in all before it grows.
-    pub(crate) fn with_capacity(strings: usize, bytes: usize) -> Self {
-        Interner {
-            bytes: String::with_capacity(bytes),
-            ends: Vec::with_capacity(strings),
-            table: HashTable::with_capacity(strings),
+    pub(crate) fn with_capacity(strings: usize, bytes: usize) -> Result<Self> {
+        let mut text = String::new();
+        text.try_reserve_exact(bytes)
+            .map_err(|_| Error::OutOfMemory { what: WHAT, bytes })?;
+        let mut table = HashTable::new();
+        table
+            .try_reserve(strings, |_: &u32| 0)
+            .map_err(|_| Error::OutOfMemory {
+                what: WHAT,
+                bytes: strings.saturating_mul(std::mem::size_of::<u32>() + 1),
+            })?;
+        Ok(Interner {
+            bytes: text,
+            ends: try_with_capacity(strings, WHAT)?,
+            table,
             hasher: FxBuildHasher,
-        }
+        })
     }
 
     /// An interner with room for the distinct terms that `documents` documents of real text
     /// have (judged by their number alone), so that counting them rarely grows the table.
-    pub(crate) fn for_documents(documents: usize) -> Self {
-        let expected_terms = (documents * 32).clamp(1024, 1 << 20);
+    pub(crate) fn for_documents(documents: usize) -> Result<Self> {
+        let expected_terms = documents.saturating_mul(32).clamp(1024, 1 << 20);
         Interner::with_capacity(expected_terms, expected_terms * 12)
     }
 
@@ -83,9 +99,10 @@ impl Interner {
         (hash >> 32) as usize & (n_shards - 1)
     }
 
-    /// The number of `s`, giving it the next one if it is new.
+    /// The number of `s`, giving it the next one if it is new. A new string that the memory
+    /// cannot hold is `Error::OutOfMemory`, and the interner stays as it was.
     #[inline]
-    pub(crate) fn intern(&mut self, s: &str) -> u32 {
+    pub(crate) fn intern(&mut self, s: &str) -> Result<u32> {
         let hash = self.hasher.hash_one(s);
         let Interner {
             bytes,
@@ -100,13 +117,59 @@ impl Interner {
         };
         if let Some(&id) = table.find(hash, |&id| same_bytes(text_of(id).as_bytes(), s.as_bytes()))
         {
-            return id;
+            return Ok(id);
         }
         let id = ends.len() as u32;
-        table.insert_unique(hash, id, |&other| hasher.hash_one(text_of(other)));
-        bytes.push_str(s);
-        ends.push(bytes.len());
-        id
+        // Every growth is reserved before anything is added, so a failure changes nothing.
+        table
+            .try_reserve(1, |&other| hasher.hash_one(text_of(other)))
+            .map_err(|_| Error::OutOfMemory {
+                what: WHAT,
+                bytes: table
+                    .capacity()
+                    .saturating_mul(2 * (std::mem::size_of::<u32>() + 1)),
+            })?;
+        try_push(ends, bytes.len() + s.len(), WHAT)?;
+        if let Err(error) = try_push_str(bytes, s, WHAT) {
+            ends.pop();
+            return Err(error);
+        }
+        // (Room was reserved: the table does not rehash here.)
+        table.insert_unique(hash, id, |&other| {
+            let other = other as usize;
+            let start = if other == 0 { 0 } else { ends[other - 1] };
+            hasher.hash_one(&bytes[start..ends[other]])
+        });
+        Ok(id)
+    }
+
+    /// Room for `strings` more strings of `bytes` bytes in all, so that interning them cannot
+    /// fail. Nothing changes when the room cannot be had.
+    pub(crate) fn reserve(&mut self, strings: usize, bytes: usize) -> Result<()> {
+        let Interner {
+            bytes: text,
+            ends,
+            table,
+            hasher,
+        } = self;
+        if text.capacity() - text.len() < bytes {
+            text.try_reserve(bytes).map_err(|_| Error::OutOfMemory {
+                what: WHAT,
+                bytes: text.len().saturating_add(bytes),
+            })?;
+        }
+        try_reserve(ends, strings, WHAT)?;
+        table
+            .try_reserve(strings, |&id| {
+                let id = id as usize;
+                let start = if id == 0 { 0 } else { ends[id - 1] };
+                hasher.hash_one(&text[start..ends[id]])
+            })
+            .map_err(|_| Error::OutOfMemory {
+                what: WHAT,
+                bytes: (table.len().saturating_add(strings))
+                    .saturating_mul(std::mem::size_of::<u32>() + 1),
+            })
     }
 
     /// The strings in the order they were numbered.
@@ -142,7 +205,7 @@ mod tests {
     fn numbers_strings_in_order_first_seen() {
         let mut interner = Interner::default();
         let words = ["কিম", "a", "", "কিম", "bb", "a"];
-        let ids: Vec<u32> = words.iter().map(|w| interner.intern(w)).collect();
+        let ids: Vec<u32> = words.iter().map(|w| interner.intern(w).unwrap()).collect();
         assert_eq!(ids, [0, 1, 2, 0, 3, 1]);
         assert_eq!(interner.iter().collect::<Vec<_>>(), ["কিম", "a", "", "bb"]);
         assert_eq!(interner.find("bb"), Some(3));
@@ -153,11 +216,24 @@ mod tests {
     fn survives_growth() {
         let mut interner = Interner::default();
         for i in 0..10_000 {
-            assert_eq!(interner.intern(&format!("w{i}")), i);
+            assert_eq!(interner.intern(&format!("w{i}")).unwrap(), i);
         }
         for i in 0..10_000 {
             assert_eq!(interner.find(&format!("w{i}")), Some(i));
         }
+    }
+
+    #[test]
+    fn impossible_sizes_are_errors_and_change_nothing() {
+        assert!(matches!(
+            Interner::with_capacity(usize::MAX / 8, 0),
+            Err(Error::OutOfMemory { what: WHAT, .. })
+        ));
+        assert!(Interner::with_capacity(0, usize::MAX / 2).is_err());
+        let mut interner = Interner::with_capacity(4, 4).unwrap();
+        assert_eq!(interner.intern("ab").unwrap(), 0);
+        assert_eq!(interner.len(), 1);
+        assert_eq!(interner.find("ab"), Some(0));
     }
 
     #[test]

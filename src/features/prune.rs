@@ -7,6 +7,7 @@ use rayon::prelude::*;
 
 use crate::error::{Error, Result};
 use crate::features::vocabulary::FitOptions;
+use crate::runtime::alloc::try_with_capacity;
 use crate::runtime::cancel::checkpoint;
 
 /// The terms of `all` that a fit with `options` over `n_documents` documents keeps, sorted by
@@ -36,13 +37,12 @@ pub(crate) fn kept_terms<'t, T: Copy + Send + Sync>(
             message: "max_df corresponds to < documents than min_df".into(),
         });
     }
-    let mut kept: Vec<T> = all
-        .into_par_iter()
-        .filter(|&t| {
-            let df = document_frequency(t) as f64;
-            df <= high && df >= low
-        })
-        .collect();
+    // In place: a second table of terms is what a fit at the edge of memory cannot have.
+    let mut kept = all;
+    kept.retain(|&t| {
+        let df = document_frequency(t) as f64;
+        df <= high && df >= low
+    });
     if let Some(limit) = options.max_features {
         if kept.len() > limit {
             kept.par_sort_unstable_by(|&a, &b| {
@@ -59,7 +59,8 @@ pub(crate) fn kept_terms<'t, T: Copy + Send + Sync>(
     checkpoint()?;
     // Sorting by the first 16 bytes as a number settles nearly every comparison without
     // following each term to wherever it is stored.
-    let mut keyed: Vec<(u128, T)> = kept.par_iter().map(|&t| (prefix_key(term(t)), t)).collect();
+    let mut keyed: Vec<(u128, T)> = try_with_capacity(kept.len(), "the sorted vocabulary")?;
+    keyed.par_extend(kept.par_iter().map(|&t| (prefix_key(term(t)), t)));
     keyed.par_sort_unstable_by(|a, b| a.0.cmp(&b.0).then_with(|| term(a.1).cmp(term(b.1))));
     kept.clear();
     kept.extend(keyed.into_iter().map(|(_, t)| t));

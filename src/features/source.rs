@@ -10,12 +10,13 @@ use crate::text::decode::{decode_document, DecodeErrors, RawText};
 /// Where the features of document `i` come from.
 pub trait FeatureSource: Sync {
     fn n_documents(&self) -> usize;
-    /// Calls `feature` with each feature of document `i`.
+    /// Calls `feature` with each feature of document `i`, until it fails (its error is then
+    /// the document's).
     fn for_each_feature(
         &self,
         i: usize,
         scratch: &mut Scratch,
-        feature: &mut dyn FnMut(&str),
+        feature: &mut dyn FnMut(&str) -> Result<()>,
     ) -> Result<()>;
 }
 
@@ -34,11 +35,10 @@ impl<T: AsRef<str> + Sync> FeatureSource for AnalyzedTexts<'_, T> {
         &self,
         i: usize,
         scratch: &mut Scratch,
-        feature: &mut dyn FnMut(&str),
+        feature: &mut dyn FnMut(&str) -> Result<()>,
     ) -> Result<()> {
         self.analyzer
-            .for_each_feature(self.texts[i].as_ref(), scratch, feature);
-        Ok(())
+            .for_each_feature(self.texts[i].as_ref(), scratch, feature)
     }
 }
 
@@ -61,11 +61,10 @@ impl FeatureSource for RawDocuments<'_> {
         &self,
         i: usize,
         scratch: &mut Scratch,
-        feature: &mut dyn FnMut(&str),
+        feature: &mut dyn FnMut(&str) -> Result<()>,
     ) -> Result<()> {
         let text = decode_document(self.texts[i], self.errors, Some(self.first_document + i))?;
-        self.analyzer.for_each_feature(&text, scratch, feature);
-        Ok(())
+        self.analyzer.for_each_feature(&text, scratch, feature)
     }
 }
 
@@ -83,10 +82,9 @@ impl FeatureSource for GivenFeatures<'_> {
         &self,
         i: usize,
         _: &mut Scratch,
-        feature: &mut dyn FnMut(&str),
+        feature: &mut dyn FnMut(&str) -> Result<()>,
     ) -> Result<()> {
-        self.documents[i].iter().for_each(|f| feature(f));
-        Ok(())
+        self.documents[i].iter().try_for_each(|f| feature(f))
     }
 }
 
@@ -105,7 +103,7 @@ impl FeatureSource for Cancellable<'_> {
         &self,
         i: usize,
         scratch: &mut Scratch,
-        feature: &mut dyn FnMut(&str),
+        feature: &mut dyn FnMut(&str) -> Result<()>,
     ) -> Result<()> {
         checkpoint()?;
         self.source.for_each_feature(i, scratch, feature)

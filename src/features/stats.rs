@@ -16,7 +16,16 @@ use crate::features::intern::Interner;
 use crate::features::prune::kept_terms;
 use crate::features::source::FeatureSource;
 use crate::features::vocabulary::{FitOptions, Vocabulary};
+use crate::runtime::alloc::{try_collect, try_push, try_reserve, try_with_capacity};
 use crate::runtime::per_worker::per_worker;
+
+/// What the statistics' tables report themselves as when they cannot grow.
+const WHAT: &str = "the corpus statistics";
+
+/// A copy of `values`, an error instead of an abort when the memory cannot be had.
+fn try_copy(values: &[u64]) -> Result<Vec<u64>> {
+    try_collect(values.iter().copied(), WHAT)
+}
 
 /// Document frequencies and total counts of a corpus's terms, and its number of documents.
 #[derive(Clone, Default)]
@@ -96,17 +105,18 @@ impl WorkerStats {
             let document = i as u64 + 1;
             source
                 .for_each_feature(i, scratch, &mut |feature| {
-                    let id = stats.terms.intern(feature) as usize;
+                    let id = stats.terms.intern(feature)? as usize;
                     if id == last_seen.len() {
-                        last_seen.push(0);
-                        stats.document_frequency.push(0);
-                        stats.total_count.push(0);
+                        try_push(last_seen, 0, WHAT)?;
+                        try_push(&mut stats.document_frequency, 0, WHAT)?;
+                        try_push(&mut stats.total_count, 0, WHAT)?;
                     }
                     stats.total_count[id] += 1;
                     if last_seen[id] != document {
                         last_seen[id] = document;
                         stats.document_frequency[id] += 1;
                     }
+                    Ok(())
                 })
                 .map_err(|error| (i, error))?;
         }
@@ -125,7 +135,8 @@ impl CorpusStats {
             n,
             || WorkerStats {
                 stats: CorpusStats {
-                    terms: Interner::for_documents(n / workers),
+                    // Room up front is a guess; without it the table grows as terms come.
+                    terms: Interner::for_documents(n / workers).unwrap_or_default(),
                     ..CorpusStats::default()
                 },
                 last_seen: Vec::new(),
@@ -133,41 +144,47 @@ impl CorpusStats {
             },
             |state, range| state.count(source, range),
         )?;
-        Ok(states
-            .into_iter()
-            .map(|state| state.stats)
-            .reduce(CorpusStats::merged)
-            .unwrap_or_default())
+        let mut merged = CorpusStats::default();
+        for state in states {
+            merged.merge(state.stats)?;
+        }
+        Ok(merged)
     }
 
-    /// Adds the documents' statistics to these.
+    /// Adds the documents' statistics to these (which stay as they were if it fails).
     pub fn update(&mut self, source: &dyn FeatureSource) -> Result<()> {
         let batch = Self::of(source)?;
-        self.merge(batch);
-        Ok(())
+        self.merge(batch)
     }
 
-    /// Adds `other`'s statistics to these.
-    pub fn merge(&mut self, other: CorpusStats) {
-        let this = std::mem::take(self);
-        *self = this.merged(other);
-    }
-
-    /// Both statistics together (the larger table is kept and the smaller one added to it).
-    fn merged(self, other: CorpusStats) -> CorpusStats {
-        let (mut base, added) = if self.len() >= other.len() {
-            (self, other)
+    /// Adds `other`'s statistics to these: the larger table is kept and the smaller one added
+    /// to it. When the memory for that cannot be had, these stay as they were.
+    pub fn merge(&mut self, mut other: CorpusStats) -> Result<()> {
+        if self.len() >= other.len() {
+            self.merge_from(&other)
         } else {
-            (other, self)
-        };
-        base.merge_from(&added);
-        base
+            other.merge_from(self)?;
+            *self = other;
+            Ok(())
+        }
     }
 
-    /// Adds `other`'s statistics to these, without taking it.
-    pub fn merge_from(&mut self, other: &CorpusStats) {
+    /// Adds `other`'s statistics to these, without taking it. The room for `other`'s new terms
+    /// is reserved first, so a failure changes nothing.
+    pub fn merge_from(&mut self, other: &CorpusStats) -> Result<()> {
+        let (mut new_terms, mut new_bytes) = (0, 0);
+        for term in other.terms.iter() {
+            if self.terms.find(term).is_none() {
+                new_terms += 1;
+                new_bytes += term.len();
+            }
+        }
+        self.terms.reserve(new_terms, new_bytes)?;
+        let n = self.len() + new_terms;
+        try_reserve(&mut self.document_frequency, new_terms, WHAT)?;
+        try_reserve(&mut self.total_count, new_terms, WHAT)?;
         for (theirs, term) in other.terms.iter().enumerate() {
-            let id = self.terms.intern(term) as usize;
+            let id = self.terms.intern(term)? as usize;
             if id == self.document_frequency.len() {
                 self.document_frequency.push(0);
                 self.total_count.push(0);
@@ -175,7 +192,9 @@ impl CorpusStats {
             self.document_frequency[id] += other.document_frequency[theirs];
             self.total_count[id] += other.total_count[theirs];
         }
+        debug_assert_eq!(self.len(), n);
         self.n_documents += other.n_documents;
+        Ok(())
     }
 
     /// The number of documents `term` is in (0 if it was never seen).
@@ -205,20 +224,24 @@ impl CorpusStats {
     }
 
     /// Term ids in code point order of their terms (UTF-8 byte order is code point order).
-    fn ids_in_term_order(&self) -> Vec<u32> {
-        let mut ids: Vec<u32> = (0..self.len() as u32).collect();
+    fn ids_in_term_order(&self) -> Result<Vec<u32>> {
+        let mut ids: Vec<u32> = try_collect(0..self.len() as u32, WHAT)?;
         ids.par_sort_unstable_by(|&a, &b| self.terms.get(a).cmp(self.terms.get(b)));
-        ids
+        Ok(ids)
     }
 
     /// The statistics in plain form, terms sorted, so equal statistics give equal parts.
-    pub fn to_parts(&self) -> StatsParts {
-        let ids = self.ids_in_term_order();
+    pub fn to_parts(&self) -> Result<StatsParts> {
+        let ids = self.ids_in_term_order()?;
+        let bytes: usize = ids.iter().map(|&id| self.terms.get(id).len()).sum();
+        let mut text = String::new();
+        text.try_reserve_exact(bytes)
+            .map_err(|_| Error::OutOfMemory { what: WHAT, bytes })?;
         let mut parts = StatsParts {
-            text: String::with_capacity(ids.iter().map(|&id| self.terms.get(id).len()).sum()),
-            ends: Vec::with_capacity(ids.len()),
-            document_frequency: Vec::with_capacity(ids.len()),
-            total_count: Vec::with_capacity(ids.len()),
+            text,
+            ends: try_with_capacity(ids.len(), WHAT)?,
+            document_frequency: try_with_capacity(ids.len(), WHAT)?,
+            total_count: try_with_capacity(ids.len(), WHAT)?,
             n_documents: self.n_documents,
         };
         for &id in &ids {
@@ -229,7 +252,7 @@ impl CorpusStats {
                 .push(self.document_frequency[id as usize]);
             parts.total_count.push(self.total_count[id as usize]);
         }
-        parts
+        Ok(parts)
     }
 
     /// Statistics from their plain form, checked to be consistent (they may come from a file or
@@ -248,9 +271,9 @@ impl CorpusStats {
             )));
         }
         let mut stats = CorpusStats {
-            terms: Interner::with_capacity(n, parts.text.len()),
-            document_frequency: parts.document_frequency.clone(),
-            total_count: parts.total_count.clone(),
+            terms: Interner::with_capacity(n, parts.text.len())?,
+            document_frequency: try_copy(&parts.document_frequency)?,
+            total_count: try_copy(&parts.total_count)?,
             n_documents: parts.n_documents,
         };
         let mut start = 0;
@@ -259,7 +282,7 @@ impl CorpusStats {
                 .then(|| parts.text.get(start..end))
                 .flatten()
                 .ok_or_else(|| invalid(format!("term {i} has invalid bounds {start}..{end}")))?;
-            if stats.terms.intern(term) as usize != i {
+            if stats.terms.intern(term)? as usize != i {
                 return Err(invalid(format!("term {term:?} is there twice")));
             }
             let (df, total) = (parts.document_frequency[i], parts.total_count[i]);
@@ -290,7 +313,7 @@ impl CorpusStats {
             &self.total_count
         };
         let kept = kept_terms(
-            (0..self.len() as u32).collect(),
+            try_collect(0..self.len() as u32, WHAT)?,
             n_documents,
             options,
             |id| df[id as usize],
@@ -299,7 +322,7 @@ impl CorpusStats {
         )?;
         Ok(FittedVocabulary {
             vocabulary: Vocabulary::from_terms(kept.iter().map(|&id| self.terms.get(id)))?,
-            document_frequency: kept.iter().map(|&id| df[id as usize]).collect(),
+            document_frequency: try_collect(kept.iter().map(|&id| df[id as usize]), WHAT)?,
             n_documents,
         })
     }
@@ -333,6 +356,11 @@ mod tests {
         CorpusStats::of(&AnalyzedTexts { analyzer, texts }).unwrap()
     }
 
+    fn merged(mut a: CorpusStats, b: CorpusStats) -> CorpusStats {
+        a.merge(b).unwrap();
+        a
+    }
+
     #[test]
     fn any_split_merged_in_any_order_gives_the_same_statistics() {
         let analyzer = analyzer();
@@ -348,26 +376,19 @@ mod tests {
             .collect();
         let mut forwards = CorpusStats::default();
         for part in parts.iter().cloned() {
-            forwards.merge(part);
+            forwards.merge(part).unwrap();
         }
         let mut backwards = CorpusStats::default();
         for part in parts.iter().rev() {
-            backwards.merge_from(part);
+            backwards.merge_from(part).unwrap();
         }
         let (left, right) = parts.split_at(2);
-        let mut tree = left
-            .iter()
-            .cloned()
-            .fold(CorpusStats::default(), |a, b| a.merged(b));
-        tree.merge(
-            right
-                .iter()
-                .cloned()
-                .fold(CorpusStats::default(), |a, b| a.merged(b)),
-        );
+        let mut tree = left.iter().cloned().fold(CorpusStats::default(), merged);
+        tree.merge(right.iter().cloned().fold(CorpusStats::default(), merged))
+            .unwrap();
         for merged in [&forwards, &backwards, &tree] {
             assert_eq!(merged, &whole);
-            assert_eq!(merged.to_parts(), whole.to_parts());
+            assert_eq!(merged.to_parts().unwrap(), whole.to_parts().unwrap());
         }
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(3)
@@ -401,7 +422,10 @@ mod tests {
                     let (vocabulary, counts) = fit::fit(&source, options).unwrap();
                     let fitted = stats.vocabulary(options).unwrap();
                     assert!(fitted.vocabulary.terms().eq(vocabulary.terms()));
-                    assert_eq!(fitted.document_frequency, counts.document_frequency());
+                    assert_eq!(
+                        fitted.document_frequency,
+                        counts.document_frequency().unwrap()
+                    );
                     assert_eq!(fitted.n_documents, 300);
                 }
             }
@@ -412,7 +436,7 @@ mod tests {
     fn plain_parts_round_trip_and_are_checked() {
         let analyzer = analyzer();
         let stats = stats_of(&analyzer, &texts(50));
-        let parts = stats.to_parts();
+        let parts = stats.to_parts().unwrap();
         assert!(parts.text.starts_with("common"));
         assert_eq!(CorpusStats::from_parts(&parts).unwrap(), stats);
 

@@ -9,6 +9,7 @@ use crate::features::analyzer::Scratch;
 use crate::features::counts::Counts;
 use crate::features::source::FeatureSource;
 use crate::features::vocabulary::Vocabulary;
+use crate::runtime::alloc::{try_filled, try_push, try_reserve, try_with_capacity};
 use crate::runtime::per_worker::claim_size;
 
 /// Contiguous ranges of documents for the work that needs no shared vocabulary (transform):
@@ -21,14 +22,17 @@ fn chunk_ranges(n_documents: usize) -> Vec<std::ops::Range<usize>> {
         .collect()
 }
 
+/// What the transform's tables report themselves as when they cannot grow.
+const WHAT: &str = "the document-term matrix";
+
 /// Joins renumbered chunks into one matrix.
-fn concatenate(parts: Vec<(Vec<usize>, Vec<u32>, Vec<u32>)>, n_columns: usize) -> Counts {
+fn concatenate(parts: Vec<(Vec<usize>, Vec<u32>, Vec<u32>)>, n_columns: usize) -> Result<Counts> {
     let nnz = parts.iter().map(|p| p.1.len()).sum();
     let rows: usize = parts.iter().map(|p| p.0.len() - 1).sum();
     let mut counts = Counts {
-        indptr: Vec::with_capacity(rows + 1),
-        columns: Vec::with_capacity(nnz),
-        counts: Vec::with_capacity(nnz),
+        indptr: try_with_capacity(rows + 1, WHAT)?,
+        columns: try_with_capacity(nnz, WHAT)?,
+        counts: try_with_capacity(nnz, WHAT)?,
         n_columns,
     };
     counts.indptr.push(0);
@@ -38,7 +42,7 @@ fn concatenate(parts: Vec<(Vec<usize>, Vec<u32>, Vec<u32>)>, n_columns: usize) -
         counts.columns.extend_from_slice(&columns);
         counts.counts.extend_from_slice(&values);
     }
-    counts
+    Ok(counts)
 }
 
 /// Counts the documents' features that are in `vocabulary`; others are ignored.
@@ -46,14 +50,18 @@ pub fn transform(source: &dyn FeatureSource, vocabulary: &Vocabulary) -> Result<
     let parts: Vec<_> = chunk_ranges(source.n_documents())
         .into_par_iter()
         .map_init(
-            || TransformBuffers {
-                scratch: Scratch::default(),
-                slot: vec![u32::MAX; vocabulary.len()],
-                row: Vec::new(),
+            || {
+                Ok(TransformBuffers {
+                    scratch: Scratch::default(),
+                    slot: try_filled(vocabulary.len(), u32::MAX, WHAT)?,
+                    row: Vec::new(),
+                })
             },
-            |buffers, range| {
-                let TransformBuffers { scratch, slot, row } = buffers;
-                let mut indptr = vec![0];
+            |buffers: &mut Result<TransformBuffers>, range| {
+                let TransformBuffers { scratch, slot, row } =
+                    buffers.as_mut().map_err(|error| error.clone())?;
+                let mut indptr = try_with_capacity(range.len() + 1, WHAT)?;
+                indptr.push(0);
                 let mut columns = Vec::new();
                 let mut counts = Vec::new();
                 for i in range {
@@ -63,13 +71,18 @@ pub fn transform(source: &dyn FeatureSource, vocabulary: &Vocabulary) -> Result<
                             let s = &mut slot[column as usize];
                             if *s == u32::MAX {
                                 *s = row.len() as u32;
-                                row.push((column, 1));
+                                try_push(row, (column, 1), WHAT)?;
                             } else {
                                 row[*s as usize].1 += 1;
                             }
                         }
+                        Ok(())
                     })?;
+                    // (A failure above leaves marks in `slot`; the transform then fails as a
+                    // whole and the buffers are dropped.)
                     row.sort_unstable_by_key(|&(column, _)| column);
+                    try_reserve(&mut columns, row.len(), WHAT)?;
+                    try_reserve(&mut counts, row.len(), WHAT)?;
                     for &(column, count) in row.iter() {
                         slot[column as usize] = u32::MAX;
                         columns.push(column);
@@ -85,7 +98,7 @@ pub fn transform(source: &dyn FeatureSource, vocabulary: &Vocabulary) -> Result<
         .collect::<Vec<Result<_>>>()
         .into_iter()
         .collect::<Result<_>>()?;
-    Ok(concatenate(parts, vocabulary.len()))
+    concatenate(parts, vocabulary.len())
 }
 
 /// A transform worker's buffers: `slot` is the place in `row` of each column seen in the

@@ -3,6 +3,10 @@
 
 use crate::error::{Error, Result};
 use crate::features::intern::Interner;
+use crate::runtime::alloc::try_collect;
+
+/// What a vocabulary's tables report themselves as when they cannot be had.
+const WHAT: &str = "the vocabulary";
 
 /// A bound on document frequency: a number of documents, or a fraction of them (scikit-learn's
 /// int-vs-float `min_df` and `max_df`).
@@ -68,9 +72,9 @@ impl Vocabulary {
     pub fn from_terms<S: AsRef<str>>(terms: impl IntoIterator<Item = S>) -> Result<Self> {
         let terms = terms.into_iter();
         // Sized up front: growing the table one doubling at a time rehashes every term again.
-        let mut interned = Interner::with_capacity(terms.size_hint().0, 0);
+        let mut interned = Interner::with_capacity(terms.size_hint().0, 0)?;
         for (i, term) in terms.enumerate() {
-            if interned.intern(term.as_ref()) as usize != i {
+            if interned.intern(term.as_ref())? as usize != i {
                 return Err(Error::Parameter {
                     name: "vocabulary",
                     message: format!("Duplicate term in vocabulary: {:?}", term.as_ref()),
@@ -80,8 +84,8 @@ impl Vocabulary {
         let n = interned.len() as u32;
         Ok(Vocabulary {
             shards: vec![interned],
-            column_of: vec![(0..n).collect()],
-            term_at: (0..n).map(|id| (0, id)).collect(),
+            column_of: vec![try_collect(0..n, WHAT)?],
+            term_at: try_collect((0..n).map(|id| (0, id)), WHAT)?,
         })
     }
 

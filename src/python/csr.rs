@@ -10,6 +10,10 @@ use crate::matrix::numeric::{Index, Real};
 use crate::matrix::weight::{self, Weighting};
 use crate::python::detach::detached;
 use crate::python::options::ValueType;
+use crate::runtime::alloc::try_collect;
+
+/// What a matrix being handed to Python reports itself as when it cannot be had.
+const WHAT: &str = "the document-term matrix";
 
 /// `(data, indices, indptr, (n_rows, n_columns))` of a scipy CSR matrix, as Python passes it.
 pub(crate) type CsrArgs<'py> = (
@@ -81,7 +85,11 @@ pub(crate) fn csr_for_python<'py>(
         )
     } else {
         (
-            PyArray1::from_vec(py, columns.into_iter().map(|c| c as i64).collect()).into_any(),
+            PyArray1::from_vec(
+                py,
+                try_collect(columns.into_iter().map(|c| c as i64), WHAT)?,
+            )
+            .into_any(),
             PyArray1::from_vec(py, indptr.into_iter().map(|p| p as i64).collect()).into_any(),
         )
     };
@@ -123,12 +131,12 @@ pub(crate) fn weighted_values<'py>(
     Ok(match value_type {
         ValueType::I32 => PyArray1::from_vec(
             py,
-            counts.counts.iter().map(|&n| as_int(n) as i32).collect(),
+            try_collect(counts.counts.iter().map(|&n| as_int(n) as i32), WHAT)?,
         )
         .into_any(),
         ValueType::I64 => PyArray1::from_vec(
             py,
-            counts.counts.iter().map(|&n| as_int(n) as i64).collect(),
+            try_collect(counts.counts.iter().map(|&n| as_int(n) as i64), WHAT)?,
         )
         .into_any(),
         ValueType::F32 => weighted_floats::<f32>(py, n_jobs, counts, weighting)?,
@@ -144,11 +152,7 @@ fn weighted_floats<'py, T: Real + numpy::Element>(
     weighting: Weighting<'_>,
 ) -> PyResult<Bound<'py, PyAny>> {
     // Exact: every u32 is an f64, so this rounds once, as `n as f32` does.
-    let mut data: Vec<T> = counts
-        .counts
-        .iter()
-        .map(|&n| T::from_f64(n as f64))
-        .collect();
+    let mut data: Vec<T> = try_collect(counts.counts.iter().map(|&n| T::from_f64(n as f64)), WHAT)?;
     weigh(
         py,
         n_jobs,

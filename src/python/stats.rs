@@ -59,10 +59,7 @@ impl PyStats {
         let batch = analyzer.with_source(py, &corpus, first_document, CorpusStats::of)?;
         let mut stats = self.lock()?;
         let stats: &mut CorpusStats = &mut stats;
-        detached(py, analyzer.n_jobs, || {
-            stats.merge(batch);
-            Ok(())
-        })
+        detached(py, analyzer.n_jobs, || stats.merge(batch))
     }
 
     /// Adds `other`'s statistics to these. `other` is copied first, so that no two locks are
@@ -71,10 +68,7 @@ impl PyStats {
         let addition = other.lock()?.clone();
         let mut stats = self.lock()?;
         let stats: &mut CorpusStats = &mut stats;
-        detached(py, Some(1), || {
-            stats.merge(addition);
-            Ok(())
-        })
+        detached(py, Some(1), || stats.merge(addition))
     }
 
     fn copy(&self) -> PyResult<Self> {
@@ -103,7 +97,7 @@ impl PyStats {
     /// the terms' UTF-8 bytes one after the other, term `i` ending at `ends[i]`.
     fn to_parts<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyTuple>> {
         let stats = self.lock()?;
-        let parts = detached(py, None, || Ok(stats.to_parts()))?;
+        let parts = detached(py, None, || stats.to_parts())?;
         drop(stats);
         let ends: Vec<i64> = parts.ends.iter().map(|&e| e as i64).collect();
         PyTuple::new(

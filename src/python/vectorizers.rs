@@ -25,6 +25,7 @@ use crate::python::options::{
     choice, fit_options, optional_choice, ValueType, ANALYZERS, NORMS, VALUE_TYPES,
 };
 use crate::python::tokenizer::PyTokenizer;
+use crate::runtime::alloc::try_collect;
 use crate::text::decode::{decode_document, DecodeErrors};
 
 /// A fitted vocabulary: terms and the column of each.
@@ -119,7 +120,7 @@ impl PyAnalyzer {
         let raws = docs.texts(None)?;
         detached(py, Some(1), || {
             let text = decode_document(raws[0], self.decode_errors, None)?;
-            Ok(self.analyzer.features(&text))
+            self.analyzer.features(&text)
         })
     }
 
@@ -196,7 +197,10 @@ impl PyAnalyzer {
         } = hashed;
         let data = match value_type {
             ValueType::F32 => {
-                let mut data: Vec<f32> = values.iter().map(|&v| v as f32).collect();
+                let mut data: Vec<f32> = try_collect(
+                    values.iter().map(|&v| v as f32),
+                    "the hashed document-term matrix",
+                )?;
                 weigh(py, self.n_jobs, &indptr, &columns, &mut data, weighting)?;
                 PyArray1::from_vec(py, data).into_any()
             }
@@ -223,7 +227,7 @@ fn fitted_for_python<'py>(
 ) -> PyResult<Bound<'py, PyTuple>> {
     // Counted here, on the calling thread, after the fit's chunks are freed: done on a pool
     // thread or from the merge's own numbers, the fit's measured peak grew by about 1 MB.
-    let df = counts.document_frequency();
+    let df = counts.document_frequency()?;
     let mut weighting = Weighting {
         binary,
         ..Weighting::default()

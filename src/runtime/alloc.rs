@@ -54,6 +54,65 @@ pub(crate) fn try_zeroed<V: Zeroable>(len: usize, what: &'static str) -> Result<
     Ok(unsafe { Vec::from_raw_parts(pointer, len, len) })
 }
 
+/// Room in `vec` for `additional` more values (growing as `Vec::reserve` does, so that pushing
+/// one at a time stays amortised).
+#[inline]
+pub(crate) fn try_reserve<V>(
+    vec: &mut Vec<V>,
+    additional: usize,
+    what: &'static str,
+) -> Result<(), Error> {
+    if vec.capacity() - vec.len() >= additional {
+        return Ok(());
+    }
+    vec.try_reserve(additional)
+        .map_err(|_| out_of_memory::<V>(vec.len().saturating_add(additional), what))
+}
+
+/// `vec.push(value)`, an error instead of an abort when it cannot grow.
+#[inline]
+pub(crate) fn try_push<V>(vec: &mut Vec<V>, value: V, what: &'static str) -> Result<(), Error> {
+    try_reserve(vec, 1, what)?;
+    vec.push(value);
+    Ok(())
+}
+
+/// `vec.resize(len, value)`, an error instead of an abort when it cannot grow.
+#[inline]
+pub(crate) fn try_resize<V: Clone>(
+    vec: &mut Vec<V>,
+    len: usize,
+    value: V,
+    what: &'static str,
+) -> Result<(), Error> {
+    try_reserve(vec, len.saturating_sub(vec.len()), what)?;
+    vec.resize(len, value);
+    Ok(())
+}
+
+/// `string.push_str(s)`, an error instead of an abort when it cannot grow.
+#[inline]
+pub(crate) fn try_push_str(string: &mut String, s: &str, what: &'static str) -> Result<(), Error> {
+    if string.capacity() - string.len() < s.len() {
+        string
+            .try_reserve(s.len())
+            .map_err(|_| out_of_memory::<u8>(string.len().saturating_add(s.len()), what))?;
+    }
+    string.push_str(s);
+    Ok(())
+}
+
+/// The values of `iter` collected, room for them reserved fallibly first (`iter` tells its
+/// length exactly).
+pub(crate) fn try_collect<V>(
+    iter: impl ExactSizeIterator<Item = V>,
+    what: &'static str,
+) -> Result<Vec<V>, Error> {
+    let mut vec = try_with_capacity(iter.len(), what)?;
+    vec.extend(iter);
+    Ok(vec)
+}
+
 /// `len` copies of `value`.
 pub(crate) fn try_filled<V: Clone>(
     len: usize,
@@ -90,5 +149,16 @@ mod tests {
         ));
         assert!(try_with_capacity::<u64>(huge, "x").is_err());
         assert!(try_filled(huge, 0u64, "x").is_err());
+        let mut v = vec![1u64];
+        assert!(try_reserve(&mut v, huge, "x").is_err());
+        assert!(try_resize(&mut v, huge, 0, "x").is_err());
+        assert_eq!(v, [1], "a failed growth leaves the vector as it was");
+        let mut s = String::from("a");
+        let long = "b".repeat(100);
+        try_push_str(&mut s, &long, "x").unwrap();
+        assert_eq!(s.len(), 101);
+        try_push(&mut v, 2, "x").unwrap();
+        assert_eq!(v, [1, 2]);
+        assert_eq!(try_collect(0..5u32, "x").unwrap(), [0, 1, 2, 3, 4]);
     }
 }
