@@ -154,21 +154,48 @@ def _shared(value: Any) -> Any:
     return dask.delayed(value, pure=True, traverse=False)
 
 
-def _transform_partition(vectorizer: Any, partition: Any) -> sp.csr_matrix:
-    return vectorizer.transform(partition)
+def _transform_partition(
+    vectorizer: Any, partition: Any, number: int, first_row: int | None
+) -> sp.csr_matrix:
+    try:
+        return vectorizer.transform(partition)
+    except (DocumentError, DocumentTypeError) as error:
+        if error.document is None:
+            raise
+        if first_row is not None:  # a dask array's chunk sizes are known: number it globally
+            raise _renumbered(error, first_row + error.document) from None
+        # The other collections' partition sizes are known only by reading the partitions
+        # before this one, which a lazy transform cannot do: name the partition instead.
+        _within_partition(error, number)
+        raise
+
+
+def _within_partition(error: Any, partition: int) -> None:
+    """``error``, which numbers its document within partition ``partition``, says so."""
+    note = f" (document {error.document} of partition {partition}, counted within the partition)"
+    if isinstance(getattr(error, "message", None), str):
+        error.message += note
+    else:
+        error.args = ((error.args[0] if error.args else "") + note, *error.args[1:])
+    error.partition = partition
 
 
 def transform(vectorizer: Any, collection: Any) -> da.Array:
     """The document-term (or TF-IDF) matrix of ``collection`` as a dask array of CSR blocks,
     one row block per partition (block sizes are unknown until computed, except for a dask
-    array input)."""
+    array input). A bad document is named by its number in the whole collection for a dask
+    array, and otherwise by its number within its partition and the partition's number
+    (``error.partition``): numbering it globally would mean reading every partition before
+    it."""
     meta = vectorizer.transform([])  # also checks that the vectorizer is fitted
     n_features = meta.shape[1]
     known_rows = collection.chunks[0] if isinstance(collection, da.Array) else None
     shared = _shared(vectorizer)
     blocks = []
+    starts = np.concatenate([[0], np.cumsum(known_rows)]) if known_rows is not None else None
     for i, part in enumerate(_partitions(collection)):
-        block = dask.delayed(_transform_partition, pure=True)(shared, part)
+        first_row = int(starts[i]) if starts is not None else None
+        block = dask.delayed(_transform_partition, pure=True)(shared, part, i, first_row)
         rows = known_rows[i] if known_rows is not None else np.nan
         blocks.append(da.from_delayed(block, shape=(rows, n_features), dtype=meta.dtype, meta=meta))
     if not blocks:
