@@ -18,6 +18,7 @@ from textsim._exceptions import NotFittedError
 from textsim._stats import CorpusStats
 from textsim._tokenizer import DEFAULT_TOKEN_PATTERN
 from textsim._vectorizer import Vectorizer
+from textsim._estimator import restores_on_failure
 
 
 class CountVectorizer(Vectorizer):
@@ -240,6 +241,12 @@ class CountVectorizer(Vectorizer):
             self._finish_from_stats(stats)
         return self
 
+    def _check_saved_params(self) -> None:
+        super()._check_saved_params()
+        _params.vocabulary(self.vocabulary)
+        self._fit_options()
+        self._core_dtype(self._value_dtype())
+
     def _start_fit(self) -> None:
         """What every fit checks and forgets first."""
         self._validate_params()
@@ -353,6 +360,7 @@ class CountVectorizer(Vectorizer):
             matrices.append(from_core(parts, dtype))
         return stack(matrices, len(vocabulary), dtype)
 
+    @restores_on_failure
     def transform(
         self,
         raw_documents: Iterable[Any],

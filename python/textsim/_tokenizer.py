@@ -10,6 +10,7 @@ import numpy as np
 
 from textsim import _core, _params
 from textsim._documents import NOT_ITERABLE, is_arrow_strings, is_missing, without_missing
+from textsim._estimator import unchanged_on_failure
 from textsim._exceptions import DocumentTypeError, ParameterError
 
 Document = Union[str, bytes]
@@ -122,6 +123,10 @@ class Tokenizer:
         "missing",
     )
 
+    def _check_saved_params(self) -> None:
+        """The checks of the parameters (the constructor makes them, as it builds the core)."""
+        self._build()
+
     def _build(self) -> _core.TokenizerCore:
         stop_words = _params.tokenizer_options(
             tokenizer=self.tokenizer,
@@ -215,13 +220,18 @@ class Tokenizer:
         return {name: getattr(self, name) for name in self._PARAMS}
 
     def set_params(self, **params: Any) -> Tokenizer:
-        """Sets constructor arguments and rebuilds the tokenizer."""
+        """Sets constructor arguments and rebuilds the tokenizer (all or none of them: a
+        parameter that is refused leaves the tokenizer as it was)."""
+        with unchanged_on_failure(self):
+            self._set_params(params)
+        return self
+
+    def _set_params(self, params: dict[str, Any]) -> None:
         for name, value in params.items():
             if name not in self._PARAMS:
                 raise ParameterError(f"Invalid parameter {name!r} for Tokenizer")
             setattr(self, name, value)
         self._core = self._build()
-        return self
 
     def __getstate__(self) -> dict[str, Any]:
         return self.get_params()
