@@ -25,6 +25,44 @@ CLASSES: dict[str, type] = {
 
 
 def load(path: PathOrFile) -> Any:
-    """Load an estimator saved by :func:`save` from ``path`` (a file name or binary file).
-    Raises ``ValueError`` (naming the file) for anything that is not a valid model file."""
+    """Load an estimator saved by :func:`save`.
+
+    Runs no code from the file: the manifest is JSON, the arrays are read with
+    ``numpy.load(allow_pickle=False)``, and the class is one of textsim's, from a fixed table
+    (Tokenizer, CountVectorizer, TfidfVectorizer, TfidfTransformer, HashingVectorizer).
+
+    Parameters
+    ----------
+    path : str, os.PathLike or binary file
+        The model file: a file name, or a file open for reading in binary mode.
+
+    Returns
+    -------
+    Tokenizer, CountVectorizer, TfidfVectorizer, TfidfTransformer or HashingVectorizer
+        The estimator, with the parameters and fitted state it was saved with.
+
+    Raises
+    ------
+    ValueError
+        If the file is not a valid textsim model file (the message names it), including one
+        written by a newer textsim in a format version this one does not read.
+
+    See Also
+    --------
+    save : Write an estimator to a model file.
+    SimilarityIndex.load : Read a saved index.
+
+    Examples
+    --------
+    >>> import io
+    >>> import textsim
+    >>> vectorizer = textsim.TfidfVectorizer().fit(["আমার সোনার বাংলা", "সোনার তরী"])
+    >>> file = io.BytesIO()
+    >>> textsim.save(vectorizer, file)
+    >>> loaded = textsim.load(io.BytesIO(file.getvalue()))
+    >>> loaded.get_feature_names_out().tolist()
+    ['আমার', 'তরী', 'বাংলা', 'সোনার']
+    >>> (loaded.transform(["সোনার বাংলা"]) != vectorizer.transform(["সোনার বাংলা"])).nnz
+    0
+    """
     return _load(path, CLASSES)
