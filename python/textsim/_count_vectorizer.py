@@ -149,6 +149,10 @@ class CountVectorizer(Vectorizer):
     def vocabulary_(self) -> dict[str, int]:
         """A mapping of terms to column indices (made when first asked for).
 
+        See Also
+        --------
+        get_feature_names_out : The terms in column order, without the dict.
+
         Examples
         --------
         >>> import textsim
@@ -324,6 +328,10 @@ class CountVectorizer(Vectorizer):
     @property
     def corpus_stats_(self) -> CorpusStats:
         """The statistics accumulated by ``partial_fit`` since the last ``fit``.
+
+        See Also
+        --------
+        fit_from_stats : Learn the vocabulary from them.
 
         Examples
         --------

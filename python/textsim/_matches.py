@@ -99,6 +99,10 @@ class Matches(tuple):
     def indices(self) -> np.ndarray:
         """The matches' rows in the index, an ``(n_queries, k)`` array (-1: no match).
 
+        See Also
+        --------
+        scores : Their cosines.
+
         Examples
         --------
         >>> import textsim
@@ -111,6 +115,10 @@ class Matches(tuple):
     @property
     def scores(self) -> np.ndarray:
         """The matches' cosines, an ``(n_queries, k)`` array (0: no match).
+
+        See Also
+        --------
+        indices : Their rows in the index.
 
         Examples
         --------
@@ -130,6 +138,10 @@ class Matches(tuple):
     def ids(self) -> list[list[Any]] | None:
         """For each query, the ids of its matches (without missing ones); None without ids.
 
+        See Also
+        --------
+        titles : Their titles.
+
         Examples
         --------
         >>> import textsim
@@ -142,6 +154,10 @@ class Matches(tuple):
     @property
     def titles(self) -> list[list[Any]] | None:
         """For each query, the titles of its matches; None when the index has no titles.
+
+        See Also
+        --------
+        ids : Their ids.
 
         Examples
         --------

@@ -231,6 +231,10 @@ class CorpusStats:
     def n_documents(self) -> int:
         """The number of documents counted.
 
+        See Also
+        --------
+        to_dict : Each term's statistics.
+
         Examples
         --------
         >>> import textsim

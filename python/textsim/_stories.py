@@ -187,6 +187,11 @@ class GroupSweep(list):
     Highest threshold first; it shows itself as a table in a terminal and in Jupyter, and
     ``to_pandas()`` makes it a DataFrame. ``linkage`` says how the groups were made.
 
+    Parameters
+    ----------
+    iterable : iterable of SweepRow, default=()
+        The rows (:func:`group_sweep` makes them).
+
     See Also
     --------
     group_sweep : Makes it.

@@ -26,7 +26,8 @@ class TfidfTransformer(TextsimEstimator):
     use_idf : bool, default=True
         Weight terms by their inverse document frequency.
     smooth_idf : bool, default=True
-        idf = ln((1 + n) / (1 + df)) + 1, as if one more document held every term once;
+        Smooth the idf, as if one more document held every term once:
+        idf = ln((1 + n) / (1 + df)) + 1;
         False: ln(n / df) + 1.
     sublinear_tf : bool, default=False
         Replace each count tf by 1 + ln(tf).

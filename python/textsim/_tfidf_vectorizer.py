@@ -124,6 +124,10 @@ class TfidfVectorizer(CountVectorizer):
     def idf_(self) -> np.ndarray:
         """The inverse document frequency of each term, only defined if ``use_idf=True``.
 
+        See Also
+        --------
+        TfidfTransformer : The weighting.
+
         Examples
         --------
         >>> import textsim
@@ -442,7 +446,8 @@ TfidfVectorizer.__doc__ = vectorizer_parameters(
         "use_idf": """use_idf : bool, default=True
         Weight terms by their inverse document frequency.""",
         "smooth_idf": """smooth_idf : bool, default=True
-        idf = ln((1 + n) / (1 + df)) + 1, as if one more document held every term once;
+        Smooth the idf, as if one more document held every term once:
+        idf = ln((1 + n) / (1 + df)) + 1;
         False: ln(n / df) + 1.""",
         "sublinear_tf": """sublinear_tf : bool, default=False
         Replace each count tf by 1 + ln(tf).""",
