@@ -323,38 +323,12 @@ def _manifest_bytes(manifest: dict[str, Any]) -> bytes:
 
 
 def save(estimator: Any, path: PathOrFile) -> None:
-    """Save a textsim estimator to a model file.
+    """Save a textsim estimator to ``path`` (a file name or a binary file open for writing).
 
     The file is a ZIP archive of JSON and ``.npy`` arrays that loads without running code
-    (the format is described in ``textsim._model_file``). Nothing is written when it raises.
-
-    Parameters
-    ----------
-    estimator : Tokenizer, CountVectorizer, TfidfVectorizer, TfidfTransformer or HashingVectorizer
-        The estimator, fitted or not.
-    path : str, os.PathLike or binary file
-        Where to write: a file name, or a file open for writing in binary mode.
-
-    Raises
-    ------
-    ValueError
-        If a parameter is a Python callable (save such models with pickle).
-    TypeError
-        If ``estimator`` is not one of textsim's estimators.
-
-    See Also
-    --------
-    load : Read it back.
-    SimilarityIndex.save : Save an index with its vectors.
-
-    Examples
-    --------
-    >>> import io
-    >>> import textsim
-    >>> file = io.BytesIO()
-    >>> textsim.save(textsim.CountVectorizer(stop_words="bengali"), file)
-    >>> textsim.load(io.BytesIO(file.getvalue()))
-    CountVectorizer(stop_words='bengali')
+    (the format is described in :mod:`textsim._model_file`). Raises ``ValueError`` if a parameter
+    is a Python callable (save such models with pickle) and ``TypeError`` if ``estimator`` is
+    not a textsim estimator. Nothing is written when it raises.
     """
     class_name = _class_name(estimator)
     arrays: dict[str, np.ndarray] = {}

@@ -14,16 +14,17 @@ everything). float32 inputs give float32 scores; everything else float64.
 
 from __future__ import annotations
 
-from typing import Any, NamedTuple
+from typing import Any, Literal, NamedTuple, overload
 
 import numpy as np
+import numpy.typing as npt
 import scipy.sparse as sp
 
 from textsim import _core, _params, _progress
 from textsim._csr import for_core, from_core
 from textsim._display import neighbours_html, neighbours_text
 from textsim._exceptions import ParameterError
-from textsim._groups import groups_from_labels
+from textsim._groups import Groups, groups_from_labels
 from textsim._tables import to_pandas as _to_pandas
 
 
@@ -303,6 +304,42 @@ def similar_pairs(
     return from_core(parts, dtype)
 
 
+@overload
+def near_duplicates(
+    X: Any,
+    *,
+    min_score: float = ...,
+    n_jobs: int | None = ...,
+    progress: bool | None = ...,
+    algorithm: str = ...,
+    as_groups: Literal[False] = ...,
+    ids: None = ...,
+    titles: None = ...,
+) -> npt.NDArray[np.int64]: ...
+@overload
+def near_duplicates(
+    X: Any,
+    *,
+    min_score: float = ...,
+    n_jobs: int | None = ...,
+    progress: bool | None = ...,
+    algorithm: str = ...,
+    as_groups: Literal[True],
+    ids: Any = ...,
+    titles: Any = ...,
+) -> Groups: ...
+@overload
+def near_duplicates(
+    X: Any,
+    *,
+    min_score: float = ...,
+    n_jobs: int | None = ...,
+    progress: bool | None = ...,
+    algorithm: str = ...,
+    as_groups: bool = ...,
+    ids: Any = ...,
+    titles: Any = ...,
+) -> npt.NDArray[np.int64] | Groups: ...
 def near_duplicates(
     X: Any,
     *,
@@ -313,7 +350,7 @@ def near_duplicates(
     as_groups: bool = False,
     ids: Any = None,
     titles: Any = None,
-) -> Any:
+) -> npt.NDArray[np.int64] | Groups:
     """Label groups of near-duplicate rows.
 
     Rows joined by a chain of pairs with cosine at least ``min_score`` share a label (the
@@ -434,7 +471,17 @@ def groups_across(X: Any, Y: Any, *, min_score: float, algorithm: str = "auto") 
     return _core.near_duplicates(x, y, min_score=threshold, n_jobs=None, algorithm=method)
 
 
-def cosine_similarity(X: Any, Y: Any = None, dense_output: bool = True) -> Any:
+@overload
+def cosine_similarity(
+    X: Any, Y: Any = ..., dense_output: Literal[True] = ...
+) -> npt.NDArray[np.floating[Any]]: ...
+@overload
+def cosine_similarity(
+    X: Any, Y: Any = ..., dense_output: bool = ...
+) -> npt.NDArray[np.floating[Any]] | sp.csr_matrix: ...
+def cosine_similarity(
+    X: Any, Y: Any = None, dense_output: bool = True
+) -> npt.NDArray[np.floating[Any]] | sp.csr_matrix:
     """Compute the cosine of every row of X with every row of Y, as scikit-learn's.
 
     A drop-in for ``sklearn.metrics.pairwise.cosine_similarity``, computed in parallel in

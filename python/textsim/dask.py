@@ -23,7 +23,7 @@ DataFrame), or a 1-d ``dask.array`` of str, read with Dask's own readers (``dd.r
 from __future__ import annotations
 
 import functools
-from typing import Any
+from typing import Any, TypeVar
 
 import dask
 import dask.array as da
@@ -39,9 +39,12 @@ from textsim._similarity import groups_across as _groups_across
 from textsim._similarity import most_similar as _most_similar
 from textsim._similarity import near_duplicates as _near_duplicates
 from textsim._similarity import similar_pairs as _similar_pairs
+from textsim._count_vectorizer import CountVectorizer
 from textsim._stats import CorpusStats
 
 __all__ = ["fit", "most_similar", "near_duplicates", "similar_pairs", "stats", "transform"]
+
+_Vectorizer = TypeVar("_Vectorizer", bound=CountVectorizer)
 
 
 def _partitions(collection: Any) -> list[Any]:
@@ -134,7 +137,7 @@ def stats(vectorizer: Any, collection: Any, *, split_every: int = 8) -> CorpusSt
     return result
 
 
-def fit(vectorizer: Any, collection: Any, *, split_every: int = 8) -> Any:
+def fit(vectorizer: _Vectorizer, collection: Any, *, split_every: int = 8) -> _Vectorizer:
     """Fit a vectorizer on a Dask collection.
 
     Each partition becomes statistics, merged as in :func:`stats`; the vectorizer is
@@ -174,7 +177,8 @@ def fit(vectorizer: Any, collection: Any, *, split_every: int = 8) -> Any:
     >>> bool((vectorizer.idf_ == local.idf_).all())
     True
     """
-    return vectorizer.fit_from_stats(stats(vectorizer, collection, split_every=split_every))
+    vectorizer.fit_from_stats(stats(vectorizer, collection, split_every=split_every))
+    return vectorizer
 
 
 def _shared(value: Any) -> Any:
