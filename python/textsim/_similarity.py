@@ -542,7 +542,7 @@ def explain(vectorizer: Any, doc_a: Any, doc_b: Any, top: int = 10) -> list[tupl
 
     Parameters
     ----------
-    vectorizer : TfidfVectorizer, CountVectorizer or HashingVectorizer
+    vectorizer : TfidfVectorizer or CountVectorizer
         A fitted vectorizer (anything with ``transform`` and ``get_feature_names_out``).
     doc_a : str or bytes
         The first document.

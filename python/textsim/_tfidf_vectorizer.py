@@ -442,7 +442,8 @@ TfidfVectorizer.__doc__ = vectorizer_parameters(
         "binary": """binary : bool, default=False
         Count every term once per document (the tf is 1 or 0) before weighting.""",
         "dtype": """dtype : {numpy.float64, numpy.float32}, default=numpy.float64
-        The type of the matrix's values; other types warn and give float64.""",
+        The type of the matrix's values; any other gives float64 (with scikit-learn's
+        warning for a type that is not a float).""",
         "use_idf": """use_idf : bool, default=True
         Weight terms by their inverse document frequency.""",
         "smooth_idf": """smooth_idf : bool, default=True

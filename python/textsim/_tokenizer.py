@@ -263,9 +263,8 @@ class Tokenizer:
         Raises
         ------
         textsim.DocumentTypeError
-            If ``doc`` is neither str nor bytes.
-        textsim.MissingDocumentError
-            If ``doc`` is missing (None, NaN) and ``missing="error"``.
+            If ``doc`` is neither str nor bytes (None and NaN included, unless
+            ``missing="empty"``, which reads them as an empty document).
 
         See Also
         --------
@@ -459,8 +458,10 @@ def tokenize(text: Document, **options: Any) -> list[str]:
 
     Raises
     ------
+    TypeError
+        If an option is not one of Tokenizer's.
     textsim.ParameterError
-        If an option is not one of Tokenizer's, or has a value it does not take.
+        If an option has a value it does not take.
 
     See Also
     --------

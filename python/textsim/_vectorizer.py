@@ -35,9 +35,10 @@ _PARAMETER_DOCS = {
     "decode_error": """decode_error : {"strict", "ignore", "replace"}, default="strict"
     What to do with bytes that are not valid in ``encoding``; ``"strict"`` raises
     :class:`textsim.DocumentDecodeError` naming the document.""",
-    "strip_accents": """strip_accents : {"ascii", "unicode"} or None, default=None
+    "strip_accents": """strip_accents : {"ascii", "unicode"}, callable or None, default=None
     Remove accents as scikit-learn does, except that Bengali, Devanagari and the other
-    Brahmic scripts keep their vowel signs, virama and nukta (they are the spelling).""",
+    Brahmic scripts keep their vowel signs, virama and nukta (they are the spelling). A
+    callable is applied to the preprocessed text, in Python.""",
     "lowercase": """lowercase : bool, default=True
     Convert the text to lower case before tokenizing.""",
     "preprocessor": """preprocessor : callable or None, default=None
