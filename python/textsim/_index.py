@@ -43,8 +43,8 @@ class SimilarityIndex:
 
     Parameters
     ----------
-    vectorizer : TfidfVectorizer or None, default=None
-        The vectorizer (unfitted or fitted; :meth:`fit` fits it); None builds a
+    vectorizer : TfidfVectorizer, CountVectorizer, HashingVectorizer or None, default=None
+        A textsim vectorizer (unfitted or fitted; :meth:`fit` fits it); None builds a
         :class:`TfidfVectorizer` with ``vectorizer_params``.
     **vectorizer_params : dict
         Parameters of the TfidfVectorizer to build (``stop_words="bengali"``,
@@ -52,7 +52,7 @@ class SimilarityIndex:
 
     Attributes
     ----------
-    vectorizer : TfidfVectorizer
+    vectorizer : TfidfVectorizer, CountVectorizer or HashingVectorizer
         The vectorizer.
     matrix_ : scipy.sparse.csr_matrix
         The indexed articles' vectors, one row each.
