@@ -316,3 +316,38 @@ def test_the_fitted_vectorizer_is_in_the_graph_once():
         cloudpickle.dumps(dict(bag.__dask_graph__()))
     )
     assert pickled <= added < 2 * pickled
+
+
+@pytest.mark.parametrize("bad, error", [(None, ValueError), (5, TypeError)])
+def test_item13_a_bad_document_is_named_by_its_number_in_the_whole_collection(client, bad, error):
+    # issue 13: the error named the document by its place within its partition
+    docs = [f"good document number {i}" for i in range(10)]
+    docs[7] = bad
+    bag = db.from_sequence(docs, npartitions=3)  # partitions of 4, 4, 2: document 7 is 3rd of 2nd
+    with pytest.raises(error, match=r"\bdocument 7\b") as raised:
+        tsd.fit(textsim.TfidfVectorizer(), bag)
+    assert raised.value.document == 7
+    if bad is not None:
+        return  # Dask turns a Series' numbers into strings
+    pd = pytest.importorskip("pandas")
+    series = dd.from_pandas(pd.Series(docs, dtype=object), npartitions=3)
+    with pytest.raises(error, match=r"\bdocument 7\b"):
+        tsd.stats(textsim.CountVectorizer(), series)
+
+
+@pytest.mark.parametrize("bad, error", [(None, ValueError), (5, TypeError)])
+def test_item13_transform_names_a_bad_document_globally_or_by_its_partition(client, bad, error):
+    # issue 13: transform named the document by its place within its partition, silently
+    docs = [f"good document number {i}" for i in range(10)]
+    vectorizer = textsim.TfidfVectorizer().fit(docs)
+    docs[7] = bad
+    # a dask array's chunk sizes are known: the number in the whole collection
+    array = da.from_array(np.array(docs, dtype=object), chunks=4)
+    with pytest.raises(error, match=r"\bdocument 7\b") as raised:
+        tsd.transform(vectorizer, array).compute()
+    assert raised.value.document == 7
+    # a bag's are not: the number within the partition, and the partition, both said
+    bag = db.from_sequence(docs, npartitions=3)  # partitions of 4, 4, 2: document 7 is 3rd of 2nd
+    with pytest.raises(error, match=r"document 3 of partition 1, counted within") as raised:
+        tsd.transform(vectorizer, bag).compute()
+    assert (raised.value.document, raised.value.partition) == (3, 1)

@@ -160,3 +160,12 @@ def test_the_pruned_search_and_the_groups_are_interrupted(algorithm):
         assert interrupted_after(call) < PROMPT
     again = textsim.similar_pairs(head, min_score=0.3, algorithm=algorithm)
     assert (again != expected).nnz == 0
+
+
+def test_item13_tokenize_many_is_interrupted_promptly():
+    # A pattern that scans all 2 GB of text but matches almost nothing: the answer would be
+    # small, the work is long.
+    tokenizer = textsim.Tokenizer(n_jobs=2, token_pattern=r"\d{9}")
+    docs = long_documents()
+    assert interrupted_after(lambda: tokenizer.tokenize_many(docs)) < PROMPT
+    assert textsim.Tokenizer().tokenize_many(["Hello, World!"]) == [["hello", "world"]]

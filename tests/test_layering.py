@@ -54,6 +54,7 @@ PYTHON_LAYERS: list[set[str]] = [
         "_documents",
         "_csr",
         "_archive",
+        "_archive_reader",
         "_progress",
         "_display",
         "_tables",

@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import zipfile
 from collections.abc import Sequence
 from typing import Any
 
@@ -26,7 +25,7 @@ from textsim import _output
 from textsim._count_vectorizer import CountVectorizer
 from textsim._exceptions import TextsimError
 from textsim._index import SimilarityIndex
-from textsim._readers import MISSING, Fields, InputError, read_articles
+from textsim._readers import MISSING, Fields, InputError, read_articles, read_stdin_text
 from textsim._params import BUILT_IN_STOP_LISTS
 from textsim._similarity import cosine_similarity, most_similar, near_duplicates
 from textsim._stop_words import stop_words as combined_stop_words
@@ -220,6 +219,8 @@ def build_parser() -> argparse.ArgumentParser:
                           help="the text (default: read standard input)")
     tokenize.add_argument("--jobs", type=int, default=None, metavar="N",
                           help="threads (default: all cores)")
+    tokenize.add_argument("--encoding", default="utf-8",
+                          help="of standard input (default utf-8)")
     _vectorizer_options(tokenize)
     for command in (similar, duplicates, stories, query, tokenize):
         # Errors about a command's options are reported with that command's usage.
@@ -293,8 +294,10 @@ def _index(args: argparse.Namespace, subparser: argparse.ArgumentParser) -> tupl
             index = SimilarityIndex.load(args.index)
         except FileNotFoundError:
             raise InputError(f"{args.index}: no such file") from None
-        except (OSError, ValueError, KeyError, zipfile.BadZipFile) as error:
-            raise InputError(f"{args.index}: not a textsim index ({error})") from None
+        except ValueError as error:  # names the file and the member
+            raise InputError(str(error)) from None
+        except OSError as error:
+            raise InputError(f"{args.index}: cannot read the index ({error.strerror})") from None
         n = index.matrix_.shape[0]
         ids = getattr(index, "ids_", None) or [str(i) for i in range(n)]
         titles = getattr(index, "titles_", None) or [""] * n
@@ -332,7 +335,7 @@ def _similar(args: argparse.Namespace, parser: argparse.ArgumentParser) -> None:
     indices, scores = most_similar(
         index.matrix_, k=args.top, min_score=args.min_score, n_jobs=args.jobs, progress=args.progress
     )
-    _output.similar(sys.stdout, args.format, articles, indices, scores)
+    _output.similar(_output.utf8(sys.stdout), args.format, articles, indices, scores)
 
 
 def _duplicates(args: argparse.Namespace, parser: argparse.ArgumentParser) -> None:
@@ -351,7 +354,7 @@ def _duplicates(args: argparse.Namespace, parser: argparse.ArgumentParser) -> No
         cosine_similarity(index.matrix_[rows], index.matrix_[rows[:1]])[:, 0].tolist()
         for rows in groups
     ]
-    _output.duplicates(sys.stdout, args.format, articles, groups, args.min_score, scores)
+    _output.duplicates(_output.utf8(sys.stdout), args.format, articles, groups, args.min_score, scores)
 
 
 def _stories(args: argparse.Namespace, parser: argparse.ArgumentParser) -> None:
@@ -362,18 +365,18 @@ def _stories(args: argparse.Namespace, parser: argparse.ArgumentParser) -> None:
         index.matrix_, min_score=args.min_score, linkage=args.linkage, n_jobs=args.jobs,
         progress=args.progress,
     )
-    _output.stories(sys.stdout, args.format, articles, groups)
+    _output.stories(_output.utf8(sys.stdout), args.format, articles, groups)
 
 
 def _query(args: argparse.Namespace, parser: argparse.ArgumentParser) -> None:
-    text = sys.stdin.read() if args.text == "-" else args.text
+    text = read_stdin_text(args.encoding) if args.text == "-" else args.text
     if not text.strip():
         raise InputError("the query text is empty")
     _check_min_score(args.min_score)
     index, articles = _index(args, parser)
     indices, scores = index.query([text], k=min(args.top, len(articles)), min_score=args.min_score,
                                   n_jobs=args.jobs)
-    _output.query(sys.stdout, args.format, articles, indices[0], scores[0])
+    _output.query(_output.utf8(sys.stdout), args.format, articles, indices[0], scores[0])
 
 
 def _tokenize(args: argparse.Namespace, parser: argparse.ArgumentParser) -> None:
@@ -391,10 +394,10 @@ def _tokenize(args: argparse.Namespace, parser: argparse.ArgumentParser) -> None
     analyze = CountVectorizer(**params).build_analyzer()
     # An n-gram holds spaces, so features of more than one word are separated by tabs.
     separator = "\t" if args.ngram[1] > 1 or args.analyzer != "word" else " "
-    lines = args.text.splitlines() if args.text is not None else sys.stdin
-    write = sys.stdout.write
-    for line in lines:
-        write(separator.join(analyze(line.rstrip("\n"))) + "\n")
+    text = args.text if args.text is not None else read_stdin_text(args.encoding)
+    write = _output.utf8(sys.stdout).write
+    for line in text.splitlines():
+        write(separator.join(analyze(line)) + "\n")
 
 
 RUN = {

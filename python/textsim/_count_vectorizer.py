@@ -17,6 +17,7 @@ from textsim._documents import NOT_ITERABLE
 from textsim._exceptions import NotFittedError
 from textsim._stats import CorpusStats
 from textsim._tokenizer import DEFAULT_TOKEN_PATTERN
+from textsim._estimator import restores_on_failure
 from textsim._vectorizer import Vectorizer, vectorizer_parameters
 
 
@@ -401,6 +402,12 @@ class CountVectorizer(Vectorizer):
             self._finish_from_stats(stats)
         return self
 
+    def _check_saved_params(self) -> None:
+        super()._check_saved_params()
+        _params.vocabulary(self.vocabulary)
+        self._fit_options()
+        self._core_dtype(self._value_dtype())
+
     def _start_fit(self) -> None:
         """What every fit checks and forgets first."""
         self._validate_params()
@@ -547,6 +554,7 @@ class CountVectorizer(Vectorizer):
             matrices.append(from_core(parts, dtype))
         return stack(matrices, len(vocabulary), dtype)
 
+    @restores_on_failure
     def transform(
         self,
         raw_documents: Iterable[Any],

@@ -56,6 +56,9 @@ def as_csr(
                     else " Reshape your data."
                 )
             )
+    if X.dtype.kind == "c":
+        # scikit-learn's check_array refuses them too: the imaginary part would be dropped
+        raise ParameterError(f"Complex data not supported (input {name} is {X.dtype}).")
     if floating:
         dtype = X.dtype if X.dtype in (np.float64, np.float32) else np.float64
         X = sp.csr_matrix(X, dtype=dtype, copy=copy)

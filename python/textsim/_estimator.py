@@ -9,14 +9,54 @@ built here from scikit-learn's own classes, imported only when scikit-learn call
 from __future__ import annotations
 
 import contextlib
+import functools
 import inspect
 import sys
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import Callable, Iterator
+from typing import Any, TypeVar
 
 from textsim._display import estimator_html, fitted_summary
 from textsim._exceptions import NotFittedError, ParameterError
 from textsim._model_file import save as save_model
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+@contextlib.contextmanager
+def unchanged_on_failure(*objects: Any) -> Iterator[None]:
+    """A call that raises (bad input, Ctrl-C, MemoryError) leaves each of ``objects`` as it
+    was: attributes, caches and all. textsim's objects replace their attributes, never mutate
+    them in place (statistics are merged into a copy), so a shallow copy of each object's
+    attributes is enough."""
+    saved = [(obj.__dict__, dict(obj.__dict__)) for obj in objects if hasattr(obj, "__dict__")]
+    try:
+        yield
+    except BaseException:
+        for attributes, before in saved:
+            _restore(attributes, before)
+        raise
+
+
+def _restore(attributes: dict[str, Any], before: dict[str, Any]) -> None:
+    # Key by key, never cleared: another thread using the object meanwhile (a transform, say)
+    # never finds an attribute it had missing.
+    for name in [name for name in attributes if name not in before]:
+        attributes.pop(name, None)
+    for name, value in before.items():
+        if attributes.get(name, _restore) is not value:
+            attributes[name] = value
+
+
+def restores_on_failure(method: F) -> F:
+    """The method, leaving its object as it was when it raises (``unchanged_on_failure``)."""
+
+    @functools.wraps(method)
+    def wrapper(self: Any, *args: Any, **kwargs: Any) -> Any:
+        with unchanged_on_failure(self):
+            return method(self, *args, **kwargs)
+
+    return wrapper  # type: ignore[return-value]
 
 
 class TextsimEstimator:
@@ -61,6 +101,7 @@ class TextsimEstimator:
         """
         return {name: getattr(self, name) for name in self._get_param_names()}
 
+    @restores_on_failure
     def set_params(self, **params: Any) -> TextsimEstimator:
         """Set constructor arguments (validated when next used, as in scikit-learn).
 
@@ -100,18 +141,14 @@ class TextsimEstimator:
         self._forget_cores()
         return self
 
-    @contextlib.contextmanager
-    def _unchanged_on_failure(self) -> Iterator[None]:
+    def _unchanged_on_failure(self) -> contextlib.AbstractContextManager[None]:
         """A fit that raises (bad input, Ctrl-C) leaves the estimator as it was: fitted
-        attributes, caches and all. Attributes are replaced by fitting, never mutated in place,
-        so a shallow copy of them is enough."""
-        saved = dict(self.__dict__)
-        try:
-            yield
-        except BaseException:
-            self.__dict__.clear()
-            self.__dict__.update(saved)
-            raise
+        attributes, caches and all (see ``unchanged_on_failure``)."""
+        return unchanged_on_failure(self)
+
+    def _check_saved_params(self) -> None:
+        """The checks of the parameters that ``fit`` makes (a loaded model's parameters are
+        checked by them at once, not at the first use). Each class runs its own fit's checks."""
 
     def _forget_cores(self) -> None:
         """Drops cached Rust objects built from the parameters (not fitted state)."""

@@ -13,6 +13,7 @@ from textsim import _params
 from textsim._csr import from_core, stack
 from textsim._documents import NOT_ITERABLE
 from textsim._tokenizer import DEFAULT_TOKEN_PATTERN
+from textsim._estimator import restores_on_failure
 from textsim._vectorizer import Vectorizer, vectorizer_parameters
 
 
@@ -97,6 +98,13 @@ class HashingVectorizer(Vectorizer):
         self.stemmer = stemmer
         self.missing = missing
 
+    def _check_saved_params(self) -> None:
+        super()._check_saved_params()
+        _params.n_features(self.n_features)
+        _params.norm("HashingVectorizer", self.norm)
+        np.dtype(self.dtype)  # as transform reads it
+
+    @restores_on_failure
     def partial_fit(self, X: Any, y: Any = None) -> HashingVectorizer:
         """Validate the parameters; there is nothing to learn.
 
@@ -125,6 +133,7 @@ class HashingVectorizer(Vectorizer):
         self._validate_params()
         return self
 
+    @restores_on_failure
     def fit(self, X: Any, y: Any = None) -> HashingVectorizer:
         """Validate the parameters; there is nothing to learn.
 
@@ -161,6 +170,7 @@ class HashingVectorizer(Vectorizer):
         self._warn_for_unused_params()
         return self
 
+    @restores_on_failure
     def transform(
         self, X: Iterable[Any], *, batch_size: int | None = None, progress: bool | None = None
     ) -> sp.csr_matrix:
@@ -216,6 +226,7 @@ class HashingVectorizer(Vectorizer):
             matrices.append(from_core(parts, dtype))
         return stack(matrices, n_features, dtype)
 
+    @restores_on_failure
     def fit_transform(
         self, X: Iterable[Any], y: Any = None, *, progress: bool | None = None
     ) -> sp.csr_matrix:

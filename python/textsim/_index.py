@@ -4,21 +4,23 @@ from __future__ import annotations
 
 import io
 import json
-import zipfile
-import zlib
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
 
-from textsim import _archive, _params
+from textsim import _archive, _archive_reader, _params
+from textsim._archive_reader import ArchiveReader
+from textsim._count_vectorizer import CountVectorizer
 from textsim._documents import NOT_ITERABLE
+from textsim._estimator import unchanged_on_failure
 from textsim._exceptions import NotFittedError, ParameterError
 from textsim._matches import Matches
 from textsim._model_file import save as save_model
-from textsim._persist import load as load_model
-from textsim._similarity import most_similar
+from textsim._hashing_vectorizer import HashingVectorizer
+from textsim._model_file import load as load_model
+from textsim._persist import CLASSES
+from textsim._similarity import answer_table, most_similar
 from textsim._tfidf_vectorizer import TfidfVectorizer
 from textsim._version import __version__
 
@@ -29,6 +31,10 @@ _VECTORIZER = "vectorizer.textsim"
 _ARRAYS = ("data.npy", "indices.npy", "indptr.npy")
 # Optional: the indexed articles' ids and titles, so that answers can name them.
 _ARTICLES = "articles.json"
+_DATA_DTYPES = ("float32", "float64", "int32", "int64")
+_INDEX_DTYPES = ("int32", "int64")
+# The manifest is five short fields.
+_MAX_MANIFEST = 64 << 10
 
 
 class SimilarityIndex:
@@ -104,6 +110,9 @@ class SimilarityIndex:
     ) -> SimilarityIndex:
         """Fit the vectorizer on the articles and index them.
 
+        A failure anywhere (bad ids after the fit, Ctrl-C) leaves both the index and its
+        vectorizer as they were.
+
         Parameters
         ----------
         docs : iterable of str or bytes
@@ -123,6 +132,8 @@ class SimilarityIndex:
 
         Raises
         ------
+        ValueError
+            If ``docs`` is a single str.
         textsim.ParameterError
             If ``ids`` or ``titles`` has another length than ``docs``, or holds a missing
             value.
@@ -138,18 +149,26 @@ class SimilarityIndex:
         >>> index.vectorizer.get_feature_names_out().tolist()
         ['তরী', 'বাংলা', 'সোনার']
         """
-        # Only textsim's vectorizers know ``progress``; any other fit_transform is called as is.
-        fit_transform = self.vectorizer.fit_transform
-        matrix = sp.csr_matrix(
-            fit_transform(docs) if progress is None else fit_transform(docs, progress=progress)
-        )
-        labels = _labels(ids, titles, matrix.shape[0], "SimilarityIndex.fit")
-        self.matrix_ = matrix
-        for name in ("ids", "titles"):
-            if name in labels:
-                setattr(self, f"{name}_", labels[name])
-            else:
-                self.__dict__.pop(f"{name}_", None)
+        if isinstance(docs, str):
+            raise ValueError(NOT_ITERABLE)
+        if hasattr(docs, "__len__"):  # refused before a long fit, not after it
+            _labels(ids, titles, len(docs), "SimilarityIndex.fit")
+        # A failure anywhere (the ids after the fit, Ctrl-C) leaves both the index and its
+        # vectorizer as they were: a refitted vocabulary must never meet the old matrix.
+        with unchanged_on_failure(self, self.vectorizer):
+            # Only textsim's vectorizers know ``progress``; any other fit_transform is called
+            # as is.
+            fit_transform = self.vectorizer.fit_transform
+            matrix = sp.csr_matrix(
+                fit_transform(docs) if progress is None else fit_transform(docs, progress=progress)
+            )
+            labels = _labels(ids, titles, matrix.shape[0], "SimilarityIndex.fit")
+            self.matrix_ = matrix
+            for name in ("ids", "titles"):
+                if name in labels:
+                    setattr(self, f"{name}_", labels[name])
+                else:
+                    self.__dict__.pop(f"{name}_", None)
         return self
 
     def __repr__(self) -> str:
@@ -283,8 +302,8 @@ class SimilarityIndex:
             self.matrix_[rows], self.matrix_, k=min(k + 1, n), min_score=min_score,
             n_jobs=n_jobs,
         )
-        indices = np.full((len(rows), k), -1, dtype=found.dtype)
-        kept = np.zeros((len(rows), k), dtype=scores.dtype)
+        indices = answer_table(len(rows), k, found.dtype, -1)
+        kept = answer_table(len(rows), k, scores.dtype, 0)
         for q, row in enumerate(rows):
             others = found[q] != row
             take = min(k, int(others.sum()))
@@ -341,6 +360,10 @@ class SimilarityIndex:
         self._check_fitted()
         if isinstance(docs, str):
             raise ValueError(NOT_ITERABLE)
+        with unchanged_on_failure(self, self.vectorizer):
+            return self._add(docs, ids, titles)
+
+    def _add(self, docs: Any, ids: Any, titles: Any) -> SimilarityIndex:
         vectors = sp.csr_matrix(self.vectorizer.transform(docs), dtype=self.matrix_.dtype)
         labels = _labels(ids, titles, vectors.shape[0], "SimilarityIndex.add")
         for name in ("ids", "titles"):
@@ -394,8 +417,9 @@ class SimilarityIndex:
     def save(self, path: Any) -> None:
         """Write the index to a file that loads without running code.
 
-        The format is described in the class documentation. A file name is written beside it
-        and renamed, so a failed save leaves no half-written file.
+        The format is described in the class documentation. Every member is encoded before
+        the first byte is written, and the file is written beside ``path``, flushed to disk
+        and renamed over it: a failed or interrupted save leaves the previous file as it was.
 
         Parameters
         ----------
@@ -424,6 +448,10 @@ class SimilarityIndex:
         [['b']]
         """
         self._check_fitted()
+        with unchanged_on_failure(self, self.vectorizer):  # the caches saving makes, too
+            self._save(path)
+
+    def _save(self, path: Any) -> None:
         model = io.BytesIO()
         save_model(self.vectorizer, model)
         matrix = self.matrix_
@@ -444,7 +472,7 @@ class SimilarityIndex:
         ]
         labels = {n: getattr(self, f"{n}_") for n in ("ids", "titles") if hasattr(self, f"{n}_")}
         if labels:
-            members.append((_ARTICLES, json.dumps(labels, ensure_ascii=False).encode("utf-8")))
+            members.append((_ARTICLES, _archive.json_bytes(labels)))
         _archive.write(path, members)
 
     @classmethod
@@ -464,8 +492,9 @@ class SimilarityIndex:
         Raises
         ------
         ValueError
-            If the file is not a textsim index, is damaged, or is of a format version this
-            textsim does not read (the message names the file).
+            If the file is not such an index (damaged, truncated, not a regular file, arrays
+            that disagree with the manifest or with each other, values no index holds, a
+            format version this textsim does not read), naming the file and the member.
 
         See Also
         --------
@@ -481,49 +510,112 @@ class SimilarityIndex:
         >>> textsim.SimilarityIndex.load(io.BytesIO(file.getvalue()))
         SimilarityIndex(vectorizer=TfidfVectorizer())  # 1 articles indexed, 2 terms
         """
-        where = str(path) if isinstance(path, (str, Path)) else "the file"
-        try:
-            return cls._load_from(path, where)
-        except (
-            zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, KeyError, TypeError,
-            AttributeError,
-        ) as exc:
-            raise ValueError(f"{where} is not a textsim index, or is damaged ({exc})") from None
+        with ArchiveReader(path, "textsim index") as reader:
+            return cls._load_from(reader)
 
     @classmethod
-    def _load_from(cls, path: Any, where: str) -> SimilarityIndex:
-        with zipfile.ZipFile(path) as archive:
-            names = sorted(archive.namelist())
-            expected = sorted((_MANIFEST, _VECTORIZER, *_ARRAYS))
-            if names not in (expected, sorted((*expected, _ARTICLES))):
-                raise ValueError(f"{where} is not a textsim index: members {names}")
-            manifest = json.loads(archive.read(_MANIFEST))
-            if manifest.get("format") != INDEX_FORMAT:
-                raise ValueError(f"{where} is not a textsim index (format {manifest.get('format')!r})")
-            if manifest.get("format_version") != INDEX_FORMAT_VERSION:
-                raise ValueError(
-                    f"{where} is a textsim index of format version {manifest.get('format_version')}"
-                    f", written by textsim {manifest.get('textsim_version')}; this textsim reads "
-                    f"version {INDEX_FORMAT_VERSION}"
-                )
-            vectorizer = load_model(io.BytesIO(archive.read(_VECTORIZER)))
-            data, indices, indptr = (
-                np.load(io.BytesIO(archive.read(name)), allow_pickle=False) for name in _ARRAYS
+    def _load_from(cls, reader: ArchiveReader) -> SimilarityIndex:
+        reader.require(
+            _MANIFEST in reader.names,
+            f"not a textsim index (the ZIP archive has no {_MANIFEST})",
+        )
+        required = {_MANIFEST, _VECTORIZER, *_ARRAYS}
+        reader.check_names(required | {_ARTICLES}, required)
+        manifest = reader.json(_MANIFEST, limit=_MAX_MANIFEST)
+
+        def require(condition: bool, message: str, member: str = _MANIFEST) -> None:
+            reader.require(condition, message, member)
+
+        require(isinstance(manifest, dict), "not a JSON object")
+        require(
+            manifest.get("format") == INDEX_FORMAT,
+            f"not a textsim index (format {manifest.get('format')!r})",
+        )
+        require(
+            manifest.get("format_version") == INDEX_FORMAT_VERSION,
+            f"a textsim index of format version {manifest.get('format_version')!r}, written by "
+            f"textsim {manifest.get('textsim_version')}; this textsim reads version "
+            f"{INDEX_FORMAT_VERSION}",
+        )
+        shape = manifest.get("shape")
+        require(
+            isinstance(shape, list) and len(shape) == 2 and all(_is_count(n) for n in shape),
+            f"'shape' is not two non-negative integers: {shape!r}",
+        )
+        rows, columns = shape
+        dtype = manifest.get("dtype")
+        require(dtype in _DATA_DTYPES, f"'dtype' {dtype!r} is not one of {_DATA_DTYPES}")
+
+        vectorizer = load_model(
+            _archive_reader.in_memory(reader.read(_VECTORIZER, reader.inflation_limit(_VECTORIZER))),
+            CLASSES,
+            source=f"{reader.source}: {_VECTORIZER}",
+        )
+        width = _width(vectorizer)
+        require(
+            width is not None,
+            f"holds a {type(vectorizer).__name__} that makes no vectors (a fitted vectorizer "
+            "is needed)",
+            _VECTORIZER,
+        )
+        require(
+            columns == width,
+            f"'shape' says {columns:,} columns, its vectorizer makes {width:,}",
+        )
+        indptr = reader.array("indptr.npy", _INDEX_DTYPES, (rows + 1,), "indptr")
+        require(
+            indptr[0] == 0 and bool((np.diff(indptr) >= 0).all()),
+            "indptr: not 0 then non-decreasing",
+            "indptr.npy",
+        )
+        nnz = int(indptr[-1])
+        indices = reader.array("indices.npy", _INDEX_DTYPES, (nnz,), "indices")
+        require(
+            nnz == 0 or (int(indices.min()) >= 0 and int(indices.max()) < columns),
+            f"indices: a column outside 0..{columns - 1}",
+            "indices.npy",
+        )
+        data = reader.array("data.npy", (dtype,), (nnz,), "data")
+        require(bool(np.isfinite(data).all()), "data: holds NaN or infinity", "data.npy")
+        labels = reader.json(_ARTICLES) if _ARTICLES in reader.names else {}
+        require(
+            isinstance(labels, dict) and set(labels) <= {"ids", "titles"},
+            "not a JSON object with 'ids' and/or 'titles'",
+            _ARTICLES,
+        )
+        for name, values in labels.items():
+            require(
+                isinstance(values, list) and len(values) == rows
+                and all(isinstance(v, str) for v in values),
+                f"'{name}' is not {rows:,} strings (one per indexed article)",
+                _ARTICLES,
             )
-            labels = json.loads(archive.read(_ARTICLES)) if _ARTICLES in names else {}
-        shape = tuple(manifest["shape"])
-        if data.dtype.name != manifest["dtype"] or len(indptr) != shape[0] + 1:
-            raise ValueError(f"{where}: the arrays do not match the manifest")
         index = cls(vectorizer=vectorizer)
-        index.matrix_ = sp.csr_matrix((data, indices, indptr), shape=shape)
-        index.matrix_.check_format(full_check=True)
-        for name in ("ids", "titles"):
-            values = labels.get(name)
-            if values is not None:
-                if not isinstance(values, list) or len(values) != shape[0]:
-                    raise ValueError(f"{where}: the article {name} do not match the manifest")
-                setattr(index, f"{name}_", [str(v) for v in values])
+        matrix = sp.csr_matrix((data, indices, indptr), shape=(rows, columns))
+        try:
+            matrix.check_format(full_check=True)
+        except ValueError as error:
+            raise reader.error(f"the arrays are not a CSR matrix ({error})", "indices.npy") from None
+        index.matrix_ = matrix
+        for name, values in labels.items():
+            setattr(index, f"{name}_", values)
         return index
+
+
+def _is_count(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+
+def _width(vectorizer: Any) -> int | None:
+    """How many columns ``vectorizer``'s vectors have (None when it makes none)."""
+    if isinstance(vectorizer, HashingVectorizer):
+        return int(vectorizer.n_features)
+    if isinstance(vectorizer, CountVectorizer):
+        try:
+            return len(vectorizer.vocabulary_)
+        except AttributeError:
+            return None
+    return None
 
 
 def _labels(ids: Any, titles: Any, n: int, owner: str) -> dict[str, list[str]]:

@@ -17,11 +17,15 @@ A model file is a ZIP archive (members compressed with DEFLATE) with exactly the
 - the ``.npy`` arrays the manifest names, and no others. Version 1 has one:
   ``idf.npy``. Arrays are numpy's ``.npy`` format (a documented header plus raw little- or
   big-endian numbers); numeric dtypes only, never object arrays, so no pickled data. textsim
-  writes them with ``np.save(..., allow_pickle=False)`` and reads them with
-  ``np.load(..., allow_pickle=False)``.
+  writes them with ``np.save(..., allow_pickle=False)``; ``load`` reads the header, checks it,
+  then exactly the bytes it implies (``textsim._archive_reader``), never a pickle.
 
 ``load`` refuses an archive with a member that the manifest does not name (or a name twice),
-with a missing member, with an array of the wrong dtype or shape, and anything pickled.
+with a missing member, with an array of the wrong dtype or shape, and anything pickled; a file
+that is not a regular file; a member larger than the manifest implies (JSON: see
+``textsim._archive_reader``); JSON nested deeper than 32; parameters that ``fit`` would refuse;
+``input`` other than ``"content"``; an idf no fit makes (NaN, below 1, or infinite where a fit
+cannot make it so). Each is a ``ValueError`` naming the file and the member.
 
 The manifest is a JSON object with these fields, in this order:
 
@@ -84,12 +88,8 @@ Files are reproducible: the same estimator gives the same bytes (member times ar
 
 from __future__ import annotations
 
-import io
 import json
 import math
-import os
-import zipfile
-import zlib
 from collections.abc import Mapping
 from typing import Any
 
@@ -97,6 +97,7 @@ import numpy as np
 
 from textsim import _archive
 from textsim._archive import PathOrFile
+from textsim._archive_reader import ArchiveReader
 from textsim._version import __version__
 
 __all__ = ["CLASS_NAMES", "FORMAT_NAME", "FORMAT_VERSION", "MANIFEST_NAME", "load", "save"]
@@ -256,7 +257,9 @@ def _array_ref(member: str, array: np.ndarray) -> dict[str, Any]:
     return {"array": member, "dtype": array.dtype.name, "shape": list(array.shape)}
 
 
-def _encode_idf(idf: Any, n: int, arrays: dict[str, np.ndarray]) -> dict[str, Any] | None:
+def _encode_idf(
+    idf: Any, n: int, arrays: dict[str, np.ndarray], may_be_infinite: bool
+) -> dict[str, Any] | None:
     if idf is None:
         return None
     idf = np.asarray(idf)
@@ -264,6 +267,9 @@ def _encode_idf(idf: Any, n: int, arrays: dict[str, np.ndarray]) -> dict[str, An
         raise ValueError(
             f"idf_: expected float32 or float64 of shape ({n},), got {idf.dtype} {idf.shape}"
         )
+    why = check_idf(idf, may_be_infinite)
+    if why is not None:
+        raise ValueError(f"idf_ {why}: no fit makes it, so textsim.load would refuse the file")
     arrays["idf.npy"] = idf
     return _array_ref("idf.npy", idf)
 
@@ -279,7 +285,12 @@ def _encode_fitted(class_name: str, estimator: Any, arrays: dict[str, np.ndarray
             "fixed_vocabulary_": bool(_attribute(estimator, "fixed_vocabulary_")),
         }
         if class_name == "TfidfVectorizer":
-            fitted["idf_"] = _encode_idf(_attribute(estimator, "idf_"), len(terms), arrays)
+            fitted["idf_"] = _encode_idf(
+                _attribute(estimator, "idf_"), len(terms), arrays,
+                _idf_may_be_infinite(
+                    class_name, estimator.smooth_idf, fitted["fixed_vocabulary_"]
+                ),
+            )
         n_documents = estimator.__dict__.get("_n_documents")
         if n_documents is not None:
             fitted["n_documents"] = int(n_documents)
@@ -293,7 +304,10 @@ def _encode_fitted(class_name: str, estimator: Any, arrays: dict[str, np.ndarray
             n_features = len(idf)
         return {
             "n_features_in_": int(n_features),
-            "idf_": _encode_idf(idf, int(n_features), arrays),
+            "idf_": _encode_idf(
+                idf, int(n_features), arrays,
+                _idf_may_be_infinite(class_name, estimator.smooth_idf, None),
+            ),
         }
     return None  # Tokenizer, HashingVectorizer: no fitted state
 
@@ -314,14 +328,6 @@ def _class_name(estimator: Any) -> str:
     )
 
 
-def _manifest_bytes(manifest: dict[str, Any]) -> bytes:
-    try:
-        return json.dumps(manifest, ensure_ascii=False, allow_nan=False).encode("utf-8")
-    except UnicodeEncodeError:
-        # a lone surrogate in a term: \ud800 escapes are valid JSON, raw surrogates are not UTF-8
-        return json.dumps(manifest, ensure_ascii=True, allow_nan=False).encode("ascii")
-
-
 def save(estimator: Any, path: PathOrFile) -> None:
     """Save a textsim estimator to ``path`` (a file name or a binary file open for writing).
 
@@ -333,8 +339,14 @@ def save(estimator: Any, path: PathOrFile) -> None:
     class_name = _class_name(estimator)
     arrays: dict[str, np.ndarray] = {}
     params = _encode_params(estimator)
+    if params.get("input", "content") != "content":
+        raise ValueError(
+            f"input={params['input']!r}: a textsim model file always reads documents as text, "
+            "so that loading a model never makes it open files; save with input='content' "
+            "and set input again after loading"
+        )
     fitted = _encode_fitted(class_name, estimator, arrays)
-    manifest = _manifest_bytes(
+    manifest = _archive.json_bytes(
         {
             "format": FORMAT_NAME,
             "format_version": FORMAT_VERSION,
@@ -355,79 +367,54 @@ def save(estimator: Any, path: PathOrFile) -> None:
 # ---------------------------------------------------------------------------------------------
 
 
-class _Reader:
-    def __init__(self, zf: zipfile.ZipFile, source: str) -> None:
-        self.zf = zf
-        self.source = source
-        self.wanted: set[str] = set()
+def _idf_ref(reader: ArchiveReader, ref: Any, n: int) -> dict[str, Any] | None:
+    """The manifest's reference to the idf array of ``n`` values, checked before it is read."""
+    if ref is None:
+        return None
+    reader.require(
+        isinstance(ref, dict) and set(ref) == {"array", "dtype", "shape"},
+        f"idf_: malformed array reference {ref!r}",
+        MANIFEST_NAME,
+    )
+    reader.require(
+        ref["array"] in _ARRAY_NAMES,
+        f"idf_: unexpected array member {ref['array']!r}",
+        MANIFEST_NAME,
+    )
+    reader.require(
+        ref["dtype"] in _IDF_DTYPES and ref["shape"] == [n],
+        f"idf_: expected dtype {' or '.join(_IDF_DTYPES)} and shape {[n]}, "
+        f"the manifest says {ref['dtype']!r} {ref['shape']!r}",
+        MANIFEST_NAME,
+    )
+    return ref
 
-    def error(self, message: str) -> ValueError:
-        return ValueError(f"{self.source}: {message}")
 
-    def require(self, condition: bool, message: str) -> None:
-        if not condition:
-            raise self.error(message)
-
-    def array_ref(
-        self, ref: Any, what: str, dtypes: tuple[str, ...], shape: tuple[int, ...]
-    ) -> Any:
-        if ref is None:
-            return None
-        self.require(
-            isinstance(ref, dict) and set(ref) == {"array", "dtype", "shape"},
-            f"{what}: malformed array reference {ref!r}",
+def check_idf(idf: np.ndarray, may_be_infinite: bool) -> str | None:
+    """Why ``idf`` is not one a fit could make (None when it is): every value is at least 1
+    (ln of a ratio of at least 1, plus 1), and infinite only where ``may_be_infinite`` (no
+    ``smooth_idf``, and a term that can be in no document: a fixed vocabulary's, a count
+    matrix's empty column)."""
+    values = np.asarray(idf)
+    if np.isnan(values).any():
+        return "holds NaN"
+    if (values < 1).any():
+        return f"holds {float(values.min())!r}; a fitted idf is 1 or more"
+    if not may_be_infinite and np.isinf(values).any():
+        return (
+            "holds infinity, which a fit makes only without smooth_idf, for a term in no "
+            "document (of a fixed vocabulary, or an empty column)"
         )
-        member = ref["array"]
-        self.require(member in _ARRAY_NAMES, f"{what}: unexpected array member {member!r}")
-        self.require(member not in self.wanted, f"{what}: array member {member!r} used twice")
-        self.require(
-            ref["dtype"] in dtypes and ref["shape"] == list(shape),
-            f"{what}: expected dtype {' or '.join(dtypes)} and shape {list(shape)}, "
-            f"the manifest says {ref['dtype']!r} {ref['shape']!r}",
-        )
-        self.wanted.add(member)
-        return ref
-
-    def read_array(self, ref: dict[str, Any], what: str) -> np.ndarray:
-        member = ref["array"]
-        data = self.zf.read(member)
-        try:
-            array = np.load(io.BytesIO(data), allow_pickle=False)
-        except ValueError as exc:
-            if "pickle" in str(exc).lower() or "object arrays" in str(exc).lower():
-                raise self.error(
-                    f"{member} holds pickled Python objects; refusing to load it "
-                    "(textsim model arrays are plain numbers)"
-                ) from None
-            raise self.error(f"{member} is not a valid .npy array: {exc}") from None
-        except Exception as exc:  # noqa: BLE001 - any malformed header
-            raise self.error(f"{member} is not a valid .npy array: {exc}") from None
-        self.require(isinstance(array, np.ndarray), f"{member} is not a .npy array")
-        self.require(
-            array.dtype.name == ref["dtype"] and list(array.shape) == ref["shape"],
-            f"{what}: {member} holds {array.dtype} {list(array.shape)}, "
-            f"the manifest says {ref['dtype']} {ref['shape']}",
-        )
-        # native byte order, like a freshly fitted estimator's
-        return np.ascontiguousarray(array, dtype=array.dtype.newbyteorder("="))
+    return None
 
 
-def _open_zip(path: PathOrFile) -> tuple[zipfile.ZipFile, str]:
-    if isinstance(path, (str, bytes, os.PathLike)):
-        source = os.fsdecode(path)
-    else:
-        source = getattr(path, "name", None) or "<file>"
-        source = str(source)
-    try:
-        return zipfile.ZipFile(path, "r"), source
-    except zipfile.BadZipFile:
-        raise ValueError(
-            f"{source}: not a textsim model file (not a ZIP archive); "
-            "textsim.load reads files written by textsim.save"
-        ) from None
+def _idf_may_be_infinite(class_name: str, smooth_idf: Any, fixed_vocabulary: Any) -> bool:
+    if smooth_idf:
+        return False
+    return class_name == "TfidfTransformer" or bool(fixed_vocabulary)
 
 
-def load(path: PathOrFile, classes: Mapping[str, type]) -> Any:
+def load(path: PathOrFile, classes: Mapping[str, type], source: str | None = None) -> Any:
     """Load an estimator saved by :func:`save` from ``path`` (a file name or binary file), as
     the class ``classes`` maps its class name to.
 
@@ -435,126 +422,148 @@ def load(path: PathOrFile, classes: Mapping[str, type]) -> Any:
     ``np.load(allow_pickle=False)``, and the class comes from a fixed table of textsim
     classes. Raises ``ValueError`` (naming the file) for anything that is not a valid
     ``textsim-model`` file, including files written by a newer textsim in a format version
-    this one does not read.
+    this one does not read. Only regular files are read, every member within the size its
+    manifest implies (see ``textsim._archive_reader``); parameters are checked as ``fit``
+    checks them, and fitted values must be ones a fit makes.
     """
-    zf, source = _open_zip(path)
+    with ArchiveReader(path, "textsim model file", source) as reader:
+        return _load_from(reader, classes)
+
+
+def _load_from(reader: ArchiveReader, classes: Mapping[str, type]) -> Any:
+    names = reader.names
+    reader.require(
+        MANIFEST_NAME in names,
+        f"not a textsim model file (the ZIP archive has no {MANIFEST_NAME})",
+    )
+    reader.check_names({MANIFEST_NAME, *_ARRAY_NAMES}, {MANIFEST_NAME})
+    manifest = reader.json(MANIFEST_NAME)
+
+    def require(condition: bool, message: str) -> None:
+        reader.require(condition, message, MANIFEST_NAME)
+
+    require(isinstance(manifest, dict), "not a JSON object")
+    require(
+        manifest.get("format") == FORMAT_NAME,
+        f"not a textsim model file (format {manifest.get('format')!r}, "
+        f"expected {FORMAT_NAME!r})",
+    )
+    version = manifest.get("format_version")
+    written_by = manifest.get("textsim_version", "unknown")
+    require(
+        isinstance(version, int) and not isinstance(version, bool) and version >= 1,
+        f"invalid format_version {version!r}",
+    )
+    reader.require(
+        version <= FORMAT_VERSION,
+        f"this model was written by textsim {written_by} in {FORMAT_NAME} format version "
+        f"{version}; textsim {__version__} reads format version {FORMAT_VERSION} only. "
+        f"Install textsim {written_by} or newer to load it.",
+    )
+    class_name = manifest.get("class")
+    require(
+        isinstance(class_name, str) and class_name in CLASS_NAMES,
+        f"unknown class {class_name!r} (a textsim model is one of {', '.join(CLASS_NAMES)})",
+    )
+    cls = classes.get(class_name)
+    if cls is None:
+        raise reader.error(f"textsim {__version__} has no {class_name}")
+    params = manifest.get("params")
+    require(isinstance(params, dict), "'params' is not a JSON object")
+    fitted = manifest.get("fitted")
+
+    # which array members the manifest names, checked before anything is read
+    idf_ref = None
+    vocabulary: dict[str, int] = {}
+    if fitted is not None:
+        require(isinstance(fitted, dict), "'fitted' is not a JSON object or null")
+        if class_name in _VECTORIZERS:
+            expected = {"vocabulary_", "fixed_vocabulary_"}
+            if class_name == "TfidfVectorizer":
+                expected.add("idf_")
+            require(
+                expected <= set(fitted) <= expected | {"n_documents"},
+                f"'fitted' must have the fields {sorted(expected)} (and may have "
+                "'n_documents')",
+            )
+            n_documents = fitted.get("n_documents")
+            require(
+                n_documents is None
+                or (isinstance(n_documents, int) and not isinstance(n_documents, bool)
+                    and n_documents >= 0),
+                "'fitted.n_documents' is not a non-negative integer",
+            )
+            terms = fitted["vocabulary_"]
+            require(
+                isinstance(terms, list) and all(isinstance(t, str) for t in terms),
+                "'fitted.vocabulary_' is not a list of strings",
+            )
+            require(
+                isinstance(fitted["fixed_vocabulary_"], bool),
+                "'fitted.fixed_vocabulary_' is not a boolean",
+            )
+            n = len(terms)
+            vocabulary = {term: column for column, term in enumerate(terms)}
+            require(len(vocabulary) == n, "'fitted.vocabulary_' lists a term twice")
+        elif class_name == "TfidfTransformer":
+            require(
+                set(fitted) == {"n_features_in_", "idf_"},
+                "'fitted' must have the fields ['idf_', 'n_features_in_']",
+            )
+            n = fitted["n_features_in_"]
+            require(
+                isinstance(n, int) and not isinstance(n, bool) and n >= 0,
+                "'fitted.n_features_in_' is not a non-negative integer",
+            )
+        else:
+            raise reader.error(
+                f"a {class_name} has no fitted state, but 'fitted' is not null", MANIFEST_NAME
+            )
+        if "idf_" in fitted:
+            idf_ref = _idf_ref(reader, fitted["idf_"], n)
+    wanted = {MANIFEST_NAME} | ({idf_ref["array"]} if idf_ref is not None else set())
+    reader.check_names(wanted, wanted)
+
+    known = set(cls().get_params())
+    unknown = sorted(set(params) - known)
+    require(
+        not unknown,
+        f"{class_name} of textsim {__version__} has no parameter(s) {unknown} "
+        f"(the model was written by textsim {written_by})",
+    )
+    require(
+        params.get("input", "content") == "content",
+        f"'params': input={params.get('input')!r} would make transform open each document "
+        "string as a file; a model file always reads documents as text (input='content'). "
+        "Set input after loading, if you trust the file.",
+    )
     try:
-        return _load_from(zf, source, classes)
-    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError) as exc:
-        # A damaged archive (bad CRC, truncated or undecodable member, unknown compression).
-        raise ValueError(f"{source}: the textsim model file is damaged ({exc})") from None
-
-
-def _load_from(zf: zipfile.ZipFile, source: str, classes: Mapping[str, type]) -> Any:
-    with zf:
-        reader = _Reader(zf, source)
-        names = zf.namelist()
-        reader.require(
-            MANIFEST_NAME in names,
-            f"not a textsim model file (the ZIP archive has no {MANIFEST_NAME})",
-        )
-        if len(set(names)) != len(names):
-            twice = sorted({n for n in names if names.count(n) > 1})
-            raise reader.error(f"ZIP member(s) {twice} appear more than once; refusing to load")
-        try:
-            manifest = json.loads(zf.read(MANIFEST_NAME).decode("utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise reader.error(f"{MANIFEST_NAME} is not valid UTF-8 JSON: {exc}") from None
-        reader.require(isinstance(manifest, dict), f"{MANIFEST_NAME} is not a JSON object")
-        reader.require(
-            manifest.get("format") == FORMAT_NAME,
-            f"not a textsim model file (format {manifest.get('format')!r}, "
-            f"expected {FORMAT_NAME!r})",
-        )
-        version = manifest.get("format_version")
-        written_by = manifest.get("textsim_version", "unknown")
-        reader.require(
-            isinstance(version, int) and not isinstance(version, bool) and version >= 1,
-            f"invalid format_version {version!r}",
-        )
-        reader.require(
-            version <= FORMAT_VERSION,
-            f"this model was written by textsim {written_by} in {FORMAT_NAME} format version "
-            f"{version}; textsim {__version__} reads format version {FORMAT_VERSION} only. "
-            f"Install textsim {written_by} or newer to load it.",
-        )
-        class_name = manifest.get("class")
-        reader.require(
-            class_name in CLASS_NAMES,
-            f"unknown class {class_name!r} (a textsim model is one of {', '.join(CLASS_NAMES)})",
-        )
-        cls = classes.get(class_name)
-        if cls is None:
-            raise reader.error(f"textsim {__version__} has no {class_name}")
-        params = manifest.get("params")
-        reader.require(isinstance(params, dict), "'params' is not a JSON object")
-        fitted = manifest.get("fitted")
-
-        # which array members the manifest names, checked before anything is read
-        idf_ref = None
-        if fitted is not None:
-            reader.require(isinstance(fitted, dict), "'fitted' is not a JSON object or null")
-            if class_name in _VECTORIZERS:
-                expected = {"vocabulary_", "fixed_vocabulary_"}
-                if class_name == "TfidfVectorizer":
-                    expected.add("idf_")
-                reader.require(
-                    expected <= set(fitted) <= expected | {"n_documents"},
-                    f"'fitted' must have the fields {sorted(expected)} (and may have "
-                    "'n_documents')",
-                )
-                n_documents = fitted.get("n_documents")
-                reader.require(
-                    n_documents is None
-                    or (isinstance(n_documents, int) and not isinstance(n_documents, bool)
-                        and n_documents >= 0),
-                    "'fitted.n_documents' is not a non-negative integer",
-                )
-                terms = fitted["vocabulary_"]
-                reader.require(
-                    isinstance(terms, list) and all(isinstance(t, str) for t in terms),
-                    "'fitted.vocabulary_' is not a list of strings",
-                )
-                reader.require(
-                    isinstance(fitted["fixed_vocabulary_"], bool),
-                    "'fitted.fixed_vocabulary_' is not a boolean",
-                )
-                n = len(terms)
-                vocabulary = {term: column for column, term in enumerate(terms)}
-                reader.require(len(vocabulary) == n, "'fitted.vocabulary_' lists a term twice")
-            elif class_name == "TfidfTransformer":
-                reader.require(
-                    set(fitted) == {"n_features_in_", "idf_"},
-                    "'fitted' must have the fields ['idf_', 'n_features_in_']",
-                )
-                n = fitted["n_features_in_"]
-                reader.require(
-                    isinstance(n, int) and not isinstance(n, bool) and n >= 0,
-                    "'fitted.n_features_in_' is not a non-negative integer",
-                )
-            else:
-                raise reader.error(f"a {class_name} has no fitted state, but 'fitted' is not null")
-            if "idf_" in fitted:
-                idf_ref = reader.array_ref(fitted["idf_"], "idf_", _IDF_DTYPES, (n,))
-        unexpected = sorted(set(names) - {MANIFEST_NAME} - reader.wanted)
-        reader.require(
-            not unexpected,
-            f"unexpected ZIP member(s) {unexpected}: a textsim model holds only {MANIFEST_NAME} "
-            "and the arrays it names; refusing to load",
-        )
-        missing = sorted(reader.wanted - set(names))
-        reader.require(not missing, f"missing ZIP member(s) {missing}")
-        idf = reader.read_array(idf_ref, "idf_") if idf_ref is not None else None
-
-        known = set(cls().get_params())
-        unknown = sorted(set(params) - known)
-        reader.require(
-            not unknown,
-            f"{class_name} of textsim {__version__} has no parameter(s) {unknown} "
-            f"(the model was written by textsim {written_by})",
-        )
         estimator = cls(**{name: _decode_param(name, value) for name, value in params.items()})
+        estimator._check_saved_params()
+    except (ValueError, TypeError, LookupError, OverflowError) as error:
+        raise reader.error(f"'params': {error}", MANIFEST_NAME) from None
 
+    idf = None
+    if idf_ref is not None:
+        idf = reader.array(idf_ref["array"], (idf_ref["dtype"],), (n,), "idf_")
+        why = check_idf(
+            idf,
+            _idf_may_be_infinite(
+                class_name, params.get("smooth_idf", True), fitted.get("fixed_vocabulary_")
+            ),
+        )
+        reader.require(why is None, f"idf_: {why}", idf_ref["array"])
+
+    try:
+        _set_fitted(estimator, class_name, fitted, vocabulary, idf)
+    except (ValueError, TypeError) as error:
+        raise reader.error(f"'fitted': {error}", MANIFEST_NAME) from None
+    return estimator
+
+
+def _set_fitted(
+    estimator: Any, class_name: str, fitted: Any, vocabulary: dict[str, int], idf: Any
+) -> None:
     if fitted is not None:
         if class_name in _VECTORIZERS:
             estimator.vocabulary_ = vocabulary
@@ -567,4 +576,3 @@ def _load_from(zf: zipfile.ZipFile, source: str, classes: Mapping[str, type]) ->
             estimator.n_features_in_ = fitted["n_features_in_"]
             if idf is not None:
                 estimator.idf_ = idf
-    return estimator

@@ -2,12 +2,18 @@
 
 Tables show a label per article (its title, or its first words when it has none), cut to a
 width a terminal line can hold; CSV and JSON Lines carry the whole title and the id.
+
+Everything printed is valid UTF-8: an id or title that holds text UTF-8 cannot (a file name's
+bytes that are not UTF-8, which Python keeps as lone surrogates) is printed with those bytes
+escaped as ``\\xNN`` (``caf\\xe9.txt`` for the latin-1 file name ``café.txt``), and any other
+lone surrogate as ``\\udNNN``.
 """
 
 from __future__ import annotations
 
 import csv
 import json
+import re
 from collections.abc import Sequence
 from typing import IO, Any
 
@@ -17,6 +23,32 @@ from textsim.datasets import Article
 
 LABEL_WIDTH = 60
 FIRST_WORDS = 12
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _escaped(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code - 0xDC00:02x}" if 0xDC80 <= code <= 0xDCFF else f"\\u{code:04x}"
+
+
+def printable(text: str) -> str:
+    """``text`` with its lone surrogates escaped (see the module's documentation)."""
+    return _SURROGATE.sub(_escaped, text) if _SURROGATE.search(text) else text
+
+
+class utf8:  # noqa: N801 - used like a function
+    """A text stream that writes ``printable`` text only (valid UTF-8 whatever it is given)."""
+
+    def __init__(self, out: IO[str]) -> None:
+        self._out = out
+
+    def write(self, text: str) -> int:
+        return self._out.write(printable(text))
+
+    def flush(self) -> None:
+        self._out.flush()
 
 
 def label(article: Article) -> str:
@@ -42,7 +74,18 @@ def _csv(out: IO[str], header: list[str]) -> Any:
 
 
 def _json_line(out: IO[str], record: dict[str, Any]) -> None:
-    out.write(json.dumps(record, ensure_ascii=False) + "\n")
+    # escaped before encoding: the stream's escape would not be valid JSON
+    out.write(json.dumps(_printable_values(record), ensure_ascii=False) + "\n")
+
+
+def _printable_values(value: Any) -> Any:
+    if isinstance(value, str):
+        return printable(value)
+    if isinstance(value, dict):
+        return {key: _printable_values(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_printable_values(item) for item in value]
+    return value
 
 
 def _named(article: Article, **more: Any) -> dict[str, Any]:

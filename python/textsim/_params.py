@@ -160,6 +160,29 @@ def analysis(owner: str, params: Mapping[str, Any]) -> None:
             f"The 'analyzer' parameter of {owner} must be a str among "
             f"{{'char', 'char_wb', 'word'}} or a callable. Got {analyzer!r} instead."
         )
+    for name in ("preprocessor", "tokenizer"):
+        if params[name] is not None and not callable(params[name]):
+            raise ParameterError(
+                f"The '{name}' parameter of {owner} must be a callable or None. Got "
+                f"{params[name]!r} instead."
+            )
+    if not isinstance(params["encoding"], str):
+        raise ParameterError(
+            f"The 'encoding' parameter of {owner} must be an instance of 'str'. Got "
+            f"{params['encoding']!r} instead."
+        )
+    strip_accents = params["strip_accents"]
+    if not (callable(strip_accents) or strip_accents in ("ascii", "unicode", None, False)):
+        raise ParameterError(
+            f"The 'strip_accents' parameter of {owner} must be a str among "
+            f"{{'ascii', 'unicode'}}, a callable or None. Got {strip_accents!r} instead."
+        )
+    token_pattern = params["token_pattern"]
+    if token_pattern is not None and not isinstance(token_pattern, str):
+        raise ParameterError(
+            f"The 'token_pattern' parameter of {owner} must be an instance of 'str' or None. "
+            f"Got {token_pattern!r} instead."
+        )
     if params["input"] not in ("filename", "file", "content"):
         raise ParameterError(
             f"The 'input' parameter of {owner} must be a str among "

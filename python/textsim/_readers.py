@@ -64,6 +64,11 @@ def read_articles(
     return articles
 
 
+def read_stdin_text(encoding: str) -> str:
+    """Standard input, decoded with ``encoding`` (``--encoding``), as the files are."""
+    return _decoded(Path("<stdin>"), sys.stdin.buffer.read(), encoding)
+
+
 def _read_stdin(fields: Fields, encoding: str) -> Iterator[Article]:
     name = Path("<stdin>")
     raw = sys.stdin.buffer.read()

@@ -210,11 +210,23 @@ def most_similar(
     )
     if found == k:
         return result
-    padded_indices = np.full((n, k), -1, dtype=result.indices.dtype)
-    padded_scores = np.zeros((n, k), dtype=result.scores.dtype)
+    padded_indices = answer_table(n, k, result.indices.dtype, -1)
+    padded_scores = answer_table(n, k, result.scores.dtype, 0)
     padded_indices[:, :found] = result.indices
     padded_scores[:, :found] = result.scores
     return Neighbours(padded_indices, padded_scores)
+
+
+def answer_table(n: int, k: int, dtype: Any, fill: int) -> np.ndarray:
+    """An ``(n, k)`` table of ``fill``; one too large for any memory (numpy's ValueError when
+    its size overflows) is a MemoryError, as one too large for this machine's is."""
+    try:
+        return np.full((n, k), fill, dtype=dtype)
+    except (ValueError, OverflowError):
+        raise MemoryError(
+            f"most_similar: k={k:,} neighbours for {n:,} rows is {n * k:,} entries of "
+            f"{np.dtype(dtype).itemsize} bytes, more than any memory holds"
+        ) from None
 
 
 def similar_pairs(

@@ -16,6 +16,7 @@ import numpy as np
 
 from textsim import _core
 from textsim._analysis import ANALYSIS_PARAMETERS, DEFAULT_SETTINGS, Analysis, analysis_settings
+from textsim._estimator import unchanged_on_failure
 from textsim._exceptions import ParameterError
 
 class CorpusStats:
@@ -85,6 +86,9 @@ class CorpusStats:
     def update(self, docs: Iterable[Any], *, batch_size: int | None = None) -> CorpusStats:
         """Add the statistics of documents.
 
+        All of them, or, when one fails, none: they are counted apart and merged once every
+        document is read.
+
         Parameters
         ----------
         docs : iterable of str or bytes
@@ -107,7 +111,10 @@ class CorpusStats:
         >>> textsim.CorpusStats().update(["আমার সোনার বাংলা"]).n_documents
         1
         """
-        self._analysis_of_settings().add_statistics(self._core_stats, docs, batch_size)
+        added = _core.StatsCore()
+        self._analysis_of_settings().add_statistics(added, docs, batch_size)
+        with unchanged_on_failure(self):
+            self._core_stats.merge(added)
         return self
 
     def merge(self, other: CorpusStats) -> CorpusStats:

@@ -9,7 +9,7 @@ import scipy.sparse as sp
 
 from textsim import _core, _params
 from textsim._csr import as_csr, check_finite
-from textsim._estimator import TextsimEstimator
+from textsim._estimator import TextsimEstimator, restores_on_failure
 from textsim._exceptions import NotFittedError
 
 
@@ -73,6 +73,9 @@ class TfidfTransformer(TextsimEstimator):
     def _as_csr(X: Any, *, copy: bool) -> sp.csr_matrix:
         return as_csr(X, "X", floating=True, copy=copy, hint=False)
 
+    def _check_saved_params(self) -> None:
+        _params.norm("TfidfTransformer", self.norm)
+
     def fit(self, X: Any, y: Any = None) -> TfidfTransformer:
         """Learn the idf vector (global term weights).
 
@@ -110,7 +113,8 @@ class TfidfTransformer(TextsimEstimator):
 
     def _fit(self, X: Any) -> TfidfTransformer:
         _params.norm("TfidfTransformer", self.norm)
-        X = X if sp.issparse(X) and X.format == "csr" else self._as_csr(X, copy=False)
+        checked = sp.issparse(X) and X.format == "csr" and X.dtype.kind != "c"
+        X = X if checked else self._as_csr(X, copy=False)  # as_csr refuses complex values
         check_finite(X, "X")
         dtype = X.dtype if X.dtype in (np.float64, np.float32) else np.float64
         df = np.bincount(X.indices, minlength=X.shape[1])
@@ -133,6 +137,7 @@ class TfidfTransformer(TextsimEstimator):
         if idf is not None:
             self.idf_ = idf.astype(dtype, copy=False)
 
+    @restores_on_failure
     def transform(self, X: Any, copy: bool = True) -> sp.csr_matrix:
         """Return the tf-idf weighted, normalized matrix.
 
@@ -190,6 +195,7 @@ class TfidfTransformer(TextsimEstimator):
         )
         return X
 
+    @restores_on_failure
     def fit_transform(self, X: Any, y: Any = None) -> sp.csr_matrix:
         """Learn the idf of a count matrix and return it weighted.
 

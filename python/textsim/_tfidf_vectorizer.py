@@ -16,6 +16,7 @@ from textsim._exceptions import NotFittedError, ParameterError
 from textsim._stats import CorpusStats
 from textsim._tfidf_transformer import TfidfTransformer
 from textsim._tokenizer import DEFAULT_TOKEN_PATTERN
+from textsim._estimator import restores_on_failure
 from textsim._vectorizer import vectorizer_parameters
 
 _FLOAT_DTYPES = (np.float64, np.float32, np.float16)
@@ -173,6 +174,13 @@ class TfidfVectorizer(CountVectorizer):
             )
         _params.norm(type(self).__name__, self.norm)
 
+    def _check_saved_params(self) -> None:
+        super()._check_saved_params()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            self._check_params()
+
+    @restores_on_failure
     def fit(
         self,
         raw_documents: Iterable[Any],
@@ -227,6 +235,7 @@ class TfidfVectorizer(CountVectorizer):
         super().fit(raw_documents, batch_size=batch_size, progress=progress)
         return self
 
+    @restores_on_failure
     def fit_from_stats(self, stats: CorpusStats | None = None) -> TfidfVectorizer:
         """Learn the vocabulary and the idf from corpus statistics, as ``fit`` would.
 
@@ -357,6 +366,7 @@ class TfidfVectorizer(CountVectorizer):
         self._tfidf = transformer
         return matrix
 
+    @restores_on_failure
     def transform(
         self,
         raw_documents: Iterable[Any],

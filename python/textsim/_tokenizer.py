@@ -10,6 +10,7 @@ import numpy as np
 
 from textsim import _core, _params
 from textsim._documents import NOT_ITERABLE, is_arrow_strings, is_missing, without_missing
+from textsim._estimator import unchanged_on_failure
 from textsim._exceptions import DocumentTypeError, ParameterError
 
 Document = Union[str, bytes]
@@ -166,6 +167,10 @@ class Tokenizer:
         "stemmer",
         "missing",
     )
+
+    def _check_saved_params(self) -> None:
+        """The checks of the parameters (the constructor makes them, as it builds the core)."""
+        self._build()
 
     def _build(self) -> _core.TokenizerCore:
         stop_words = _params.tokenizer_options(
@@ -387,6 +392,8 @@ class Tokenizer:
     def set_params(self, **params: Any) -> Tokenizer:
         """Set constructor arguments and rebuild the tokenizer.
 
+        All or none of them: a parameter that is refused leaves the tokenizer as it was.
+
         Parameters
         ----------
         **params : dict
@@ -412,12 +419,16 @@ class Tokenizer:
         >>> textsim.Tokenizer().set_params(lowercase=False).tokenize("Dhaka")
         ['Dhaka']
         """
+        with unchanged_on_failure(self):
+            self._set_params(params)
+        return self
+
+    def _set_params(self, params: dict[str, Any]) -> None:
         for name, value in params.items():
             if name not in self._PARAMS:
                 raise ParameterError(f"Invalid parameter {name!r} for Tokenizer")
             setattr(self, name, value)
         self._core = self._build()
-        return self
 
     def __getstate__(self) -> dict[str, Any]:
         return self.get_params()

@@ -264,6 +264,16 @@ class Vectorizer(TextsimEstimator):
     def _validate_params(self) -> None:
         self._analysis().check()
 
+    def _check_saved_params(self) -> None:
+        # the analysis' checks, and the tokenizer the fit builds (token_pattern, n_jobs, ...);
+        # the warnings a fit gives about unused parameters are the fit's to give
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            self._validate_params()
+            analysis = self._analysis()
+            if not analysis.uses_python():
+                analysis.make_tokenizer()
+
     def _warn_for_unused_params(self) -> None:
         if self.tokenizer is not None and self.token_pattern is not None:
             warnings.warn(

@@ -23,6 +23,7 @@ DataFrame), or a 1-d ``dask.array`` of str, read with Dask's own readers (``dd.r
 from __future__ import annotations
 
 import functools
+import re
 from typing import Any, TypeVar
 
 import dask
@@ -33,7 +34,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from textsim import _params
-from textsim._exceptions import ParameterError
+from textsim._exceptions import DocumentError, DocumentTypeError, ParameterError
 from textsim._similarity import components as _components
 from textsim._similarity import groups_across as _groups_across
 from textsim._similarity import most_similar as _most_similar
@@ -68,18 +69,55 @@ def _partitions(collection: Any) -> list[Any]:
     )
 
 
-def _partition_stats(empty: CorpusStats, partition: Any) -> CorpusStats:
-    return empty.copy().update(partition)
+class _Failed:
+    """A partition's bad document: its error (numbered within the partition) and the
+    partition's number, carried to the client, which numbers the document in the whole
+    collection (as one ``fit`` over all the documents would)."""
+
+    def __init__(self, partition: int, error: BaseException) -> None:
+        self.partition = partition
+        self.error = error
 
 
-def _merged(parts: Any) -> CorpusStats:
+def _numbered(number: int, partition: Any) -> list[tuple[int, Any]]:
+    return [(number, partition)]
+
+
+def _partition_stats(empty: CorpusStats, numbered: Any) -> Any:
+    ((number, partition),) = list(numbered)
+    try:
+        return empty.copy().update(partition)
+    except (DocumentError, DocumentTypeError) as error:
+        if error.document is None:
+            raise
+        return _Failed(number, error)
+
+
+def _merged(parts: Any) -> Any:
     # Inputs may be results other tasks still hold (with threads they are shared objects), so
     # the first is copied rather than merged into.
     parts = list(parts)
+    failed = [part for part in parts if isinstance(part, _Failed)]
+    if failed:  # the first bad document of the collection: its partition's
+        return min(failed, key=lambda f: f.partition)
     merged = parts[0].copy()
     for part in parts[1:]:
         merged.merge(part)
     return merged
+
+
+def _renumbered(error: Any, number: int) -> Any:
+    """``error`` about its document as document ``number`` of the whole collection."""
+    local = error.document
+    attribute = "message" if isinstance(getattr(error, "message", None), str) else None
+    text = error.message if attribute else (error.args[0] if error.args else "")
+    text = re.sub(rf"\bdocument {local}\b", f"document {number}", text, count=1)
+    if attribute:
+        error.message = text
+    else:
+        error.args = (text, *error.args[1:])
+    error.document = number
+    return error
 
 
 def stats(vectorizer: Any, collection: Any, *, split_every: int = 8) -> CorpusStats:
@@ -129,12 +167,20 @@ def stats(vectorizer: Any, collection: Any, *, split_every: int = 8) -> CorpusSt
     partitions = _partitions(collection)
     if not partitions:
         return empty
-    bag = db.from_delayed(partitions)
+    bag = db.from_delayed(
+        [dask.delayed(_numbered)(i, part) for i, part in enumerate(partitions)]
+    )
     reduction = bag.reduction(
         functools.partial(_partition_stats, empty), _merged, split_every=split_every
     )
-    result: CorpusStats = reduction.compute()
-    return result
+    result = reduction.compute()
+    if isinstance(result, _Failed):
+        # The documents before the bad one's partition, counted only now that one failed.
+        before = dask.compute(*[dask.delayed(len)(p) for p in partitions[: result.partition]])
+        error = result.error
+        raise _renumbered(error, sum(before) + error.document) from None
+    stats: CorpusStats = result
+    return stats
 
 
 def fit(vectorizer: _Vectorizer, collection: Any, *, split_every: int = 8) -> _Vectorizer:
@@ -189,15 +235,40 @@ def _shared(value: Any) -> Any:
     return dask.delayed(value, pure=True, traverse=False)
 
 
-def _transform_partition(vectorizer: Any, partition: Any) -> sp.csr_matrix:
-    return vectorizer.transform(partition)
+def _transform_partition(
+    vectorizer: Any, partition: Any, number: int, first_row: int | None
+) -> sp.csr_matrix:
+    try:
+        return vectorizer.transform(partition)
+    except (DocumentError, DocumentTypeError) as error:
+        if error.document is None:
+            raise
+        if first_row is not None:  # a dask array's chunk sizes are known: number it globally
+            raise _renumbered(error, first_row + error.document) from None
+        # The other collections' partition sizes are known only by reading the partitions
+        # before this one, which a lazy transform cannot do: name the partition instead.
+        _within_partition(error, number)
+        raise
+
+
+def _within_partition(error: Any, partition: int) -> None:
+    """``error``, which numbers its document within partition ``partition``, says so."""
+    note = f" (document {error.document} of partition {partition}, counted within the partition)"
+    if isinstance(getattr(error, "message", None), str):
+        error.message += note
+    else:
+        error.args = ((error.args[0] if error.args else "") + note, *error.args[1:])
+    error.partition = partition
 
 
 def transform(vectorizer: Any, collection: Any) -> da.Array:
     """Transform a Dask collection to a dask array of CSR blocks.
 
     One row block per partition; the fitted vectorizer is one node of the graph, sent from
-    the client once and fetched by each worker once.
+    the client once and fetched by each worker once. A bad document is named by its number
+    in the whole collection for a dask array, and otherwise by its number within its
+    partition and the partition's number (``error.partition``): numbering it globally would
+    mean reading every partition before it.
 
     Parameters
     ----------
@@ -241,8 +312,10 @@ def transform(vectorizer: Any, collection: Any) -> da.Array:
     known_rows = collection.chunks[0] if isinstance(collection, da.Array) else None
     shared = _shared(vectorizer)
     blocks = []
+    starts = np.concatenate([[0], np.cumsum(known_rows)]) if known_rows is not None else None
     for i, part in enumerate(_partitions(collection)):
-        block = dask.delayed(_transform_partition, pure=True)(shared, part)
+        first_row = int(starts[i]) if starts is not None else None
+        block = dask.delayed(_transform_partition, pure=True)(shared, part, i, first_row)
         rows = known_rows[i] if known_rows is not None else np.nan
         blocks.append(da.from_delayed(block, shape=(rows, n_features), dtype=meta.dtype, meta=meta))
     if not blocks:

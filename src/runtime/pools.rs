@@ -5,6 +5,11 @@
 //! where signals arrive) runs on its own pools, whose stop flag it alone raises; everyone else
 //! shares pools whose flag is never raised, so one caller's Ctrl-C never cancels another's call.
 //!
+//! Pools are cached, but only so many threads' worth of them: a caller looping over `n_jobs`
+//! 1..64 would otherwise keep 64 pools (2,000 idle threads, gigabytes of address space). When a
+//! new pool would take the cached ones past [`thread_budget`], the least recently used are let
+//! go (a pool still running a call lives on until that call ends, then its threads exit).
+//!
 //! A forked child inherits the pools' bookkeeping but not their threads (only the forking thread
 //! survives a fork): work sent to them would wait forever. The pools' registry remembers the
 //! process that made it, and a child makes its own (without touching the parent's lock, which
@@ -39,6 +44,12 @@ pub(crate) fn max_threads(cores: usize) -> usize {
     (cores * 8).max(64)
 }
 
+/// How many threads the cached pools may hold together: twice the largest pool, so that the
+/// usual sizes (every core, one, `n_jobs` of a few) stay cached in both lanes.
+pub(crate) fn thread_budget(cores: usize) -> usize {
+    2 * max_threads(cores)
+}
+
 /// Who a pool's work belongs to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 enum Lane {
@@ -57,7 +68,34 @@ struct Pool {
 /// their threads do not exist there and their lock may have been held by one of them.
 struct Registry {
     owner: u32,
-    pools: Mutex<HashMap<(usize, Lane), Arc<Pool>>>,
+    pools: Mutex<Cache>,
+}
+
+/// The cached pools, each with the time it was last asked for.
+#[derive(Default)]
+struct Cache {
+    pools: HashMap<(usize, Lane), (Arc<Pool>, u64)>,
+    clock: u64,
+}
+
+impl Cache {
+    fn threads(&self) -> usize {
+        self.pools.keys().map(|&(threads, _)| threads).sum()
+    }
+
+    /// Lets the least recently used pools go until `wanted` more threads fit the budget.
+    fn make_room(&mut self, wanted: usize, budget: usize) {
+        while !self.pools.is_empty() && self.threads() + wanted > budget {
+            let oldest = self
+                .pools
+                .iter()
+                .min_by_key(|(_, (_, used))| *used)
+                .map(|(&key, _)| key);
+            if let Some(key) = oldest {
+                self.pools.remove(&key);
+            }
+        }
+    }
 }
 
 /// This process's registry (a new one after a fork).
@@ -75,7 +113,7 @@ fn registry() -> &'static Registry {
         }
         let fresh = Box::into_raw(Box::new(Registry {
             owner: me,
-            pools: Mutex::new(HashMap::new()),
+            pools: Mutex::new(Cache::default()),
         }));
         match CURRENT.compare_exchange(current, fresh, Ordering::AcqRel, Ordering::Acquire) {
             // SAFETY: just made, and from now on never freed (see above).
@@ -95,9 +133,14 @@ fn pool(threads: usize, lane: Lane) -> Option<Arc<Pool>> {
         .pools
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner());
-    if let Some(pool) = pools.get(&(threads, lane)) {
+    pools.clock += 1;
+    let now = pools.clock;
+    if let Some((pool, used)) = pools.pools.get_mut(&(threads, lane)) {
+        *used = now;
         return Some(pool.clone());
     }
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    pools.make_room(threads, thread_budget(cores));
     let stop = StopFlag::default();
     let watched = stop.clone();
     let threads_of_pool = ThreadPoolBuilder::new()
@@ -110,7 +153,7 @@ fn pool(threads: usize, lane: Lane) -> Option<Arc<Pool>> {
         threads: threads_of_pool,
         stop,
     });
-    pools.insert((threads, lane), pool.clone());
+    pools.pools.insert((threads, lane), (pool.clone(), now));
     Some(pool)
 }
 
@@ -222,6 +265,23 @@ mod tests {
         assert_eq!(
             run(Some(1_000_000), rayon::current_num_threads),
             max_threads(cores)
+        );
+    }
+
+    #[test]
+    fn the_cached_pools_hold_at_most_the_thread_budget() {
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        for threads in 1..=40 {
+            assert_eq!(run(Some(threads), rayon::current_num_threads), threads);
+        }
+        let cache = registry()
+            .pools
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        assert!(
+            cache.threads() <= thread_budget(cores),
+            "{}",
+            cache.threads()
         );
     }
 
