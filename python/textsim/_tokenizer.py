@@ -9,7 +9,13 @@ from typing import Any, Literal, Union
 import numpy as np
 
 from textsim import _core, _params
-from textsim._documents import NOT_ITERABLE, is_arrow_strings, is_missing, without_missing
+from textsim._documents import (
+    NOT_ITERABLE,
+    is_arrow_strings,
+    is_missing,
+    refused_alone,
+    without_missing,
+)
 from textsim._estimator import unchanged_on_failure
 from textsim._exceptions import DocumentTypeError, ParameterError
 
@@ -207,8 +213,10 @@ class Tokenizer:
     # -- documents --------------------------------------------------------------------------
 
     def _decoded(self, doc: Any) -> Any:
-        if self.missing == "empty" and is_missing(doc):
-            return ""
+        if is_missing(doc):
+            if self.missing == "empty":
+                return ""
+            raise refused_alone(doc)
         # UTF-8 bytes are decoded in Rust, in parallel; other encodings here, as scikit-learn does.
         if isinstance(doc, bytes) and not self._utf8:
             return doc.decode(self.encoding, self.decode_error)
@@ -267,9 +275,12 @@ class Tokenizer:
 
         Raises
         ------
+        textsim.MissingDocumentError
+            If ``doc`` is missing (None, NaN, pandas' NA), unless ``missing="empty"``, which
+            reads it as an empty document; the same error as for a missing document among
+            many (a ``ValueError`` and a ``DocumentTypeError``).
         textsim.DocumentTypeError
-            If ``doc`` is neither str nor bytes (None and NaN included, unless
-            ``missing="empty"``, which reads them as an empty document).
+            If ``doc`` is neither str nor bytes.
 
         See Also
         --------
