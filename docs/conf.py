@@ -2,7 +2,7 @@
 
 Sphinx rather than MkDocs: textsim's docstrings follow numpydoc, the format of scikit-learn,
 numpy and scipy, whose users are textsim's; numpydoc renders it natively, and its validation
-(numpydoc_validation_checks) can later fail the build for a public name that lacks a section.
+(tests/test_docstrings.py runs it on every public name, so the reference cannot lack a section).
 Pages are MyST Markdown, so the guides can take their text straight from the README.
 """
 

@@ -391,3 +391,17 @@ def test_str_subclasses_and_numpy_str_arrays():
     arr = np.array(["Hello world", "রাশিয়ার পুতিন"])  # dtype <U..., elements are np.str_
     assert tok.tokenize_many(arr) == [tok.tokenize(str(d)) for d in arr]
     assert tok.count_tokens(arr).tolist() == [2, 2]
+
+
+@pytest.mark.parametrize("doc", [None, float("nan"), np.nan])
+def test_a_lone_missing_document_is_the_same_error_as_one_among_many(doc):
+    # Tokenizer.tokenize(None) raised DocumentTypeError where tokenize_many([None]) and the
+    # vectorizers raise MissingDocumentError (a ValueError as well as a DocumentTypeError)
+    with pytest.raises(textsim.MissingDocumentError) as alone:
+        textsim.Tokenizer().tokenize(doc)
+    assert alone.value.document is None
+    with pytest.raises(textsim.MissingDocumentError):
+        textsim.Tokenizer().tokenize_many(["ok", doc])
+    with pytest.raises(textsim.MissingDocumentError):
+        textsim.tokenize(doc)
+    assert textsim.Tokenizer(missing="empty").tokenize(doc) == []

@@ -17,8 +17,8 @@ from textsim._documents import NOT_ITERABLE
 from textsim._exceptions import NotFittedError
 from textsim._stats import CorpusStats
 from textsim._tokenizer import DEFAULT_TOKEN_PATTERN
-from textsim._vectorizer import Vectorizer
 from textsim._estimator import restores_on_failure
+from textsim._vectorizer import Vectorizer, vectorizer_parameters
 
 
 class CountVectorizer(Vectorizer):
@@ -26,15 +26,46 @@ class CountVectorizer(Vectorizer):
 
     scikit-learn's ``CountVectorizer`` (same parameters, attributes, results and errors) where
     it is right, with Unicode word characters (Bengali words stay whole), Unicode
-    normalization and Bengali folding (``unicode_normalization``, ``bengali_folding``,
-    ``fold_digits``, as in :class:`textsim.Tokenizer`), in parallel on ``n_jobs`` threads.
-    Off by default, as in :class:`textsim.Tokenizer`: ``clean_scraped=True`` takes HTML tags,
-    character references, URLs and scraper markers (``[ad_1]``) out of the text first;
-    ``stemmer="bengali"`` takes the common inflections off Bengali word tokens.
-    A missing document (None, NaN, pandas' NA, an Arrow null) is an error naming it (its
-    number, and its index label in a pandas Series): ``textsim.MissingDocumentError``, a
-    ``ValueError`` as scikit-learn's; ``missing="empty"`` reads missing documents as empty.
-    Ties at the ``max_features`` cut go to the higher count, then to the lower term.
+    normalization and Bengali folding, in parallel on ``n_jobs`` threads with the interpreter
+    lock released. Fitting keeps only statistics, so a generator of documents is read one
+    batch at a time and memory is bounded by the batch and the vocabulary.
+
+    Parameters
+    ----------
+    <parameters>
+
+    Attributes
+    ----------
+    vocabulary_ : dict
+        A mapping of terms to column indices.
+    fixed_vocabulary_ : bool
+        Whether the vocabulary was given (``vocabulary``) rather than learnt.
+    corpus_stats_ : CorpusStats
+        The statistics accumulated by :meth:`partial_fit`.
+
+    Raises
+    ------
+    textsim.MissingDocumentError
+        If a document is missing and ``missing="error"`` (a ValueError, as scikit-learn's).
+
+    See Also
+    --------
+    TfidfVectorizer : Counts weighted by TF-IDF.
+    HashingVectorizer : Counts in hashed columns, with nothing to fit.
+    Tokenizer : The tokens alone.
+
+    Examples
+    --------
+    >>> import textsim
+    >>> docs = ["আমার সোনার বাংলা", "সোনার তরী", "the golden boat"]
+    >>> vectorizer = textsim.CountVectorizer()
+    >>> X = vectorizer.fit_transform(docs)
+    >>> vectorizer.get_feature_names_out().tolist()
+    ['boat', 'golden', 'the', 'আমার', 'তরী', 'বাংলা', 'সোনার']
+    >>> X.toarray()
+    array([[0, 0, 0, 1, 0, 1, 1],
+           [0, 0, 0, 0, 1, 0, 1],
+           [1, 1, 1, 0, 0, 0, 0]])
     """
 
     _model_name = "CountVectorizer"
@@ -117,7 +148,18 @@ class CountVectorizer(Vectorizer):
 
     @property
     def vocabulary_(self) -> dict[str, int]:
-        """A mapping of terms to feature indices."""
+        """A mapping of terms to column indices (made when first asked for).
+
+        See Also
+        --------
+        get_feature_names_out : The terms in column order, without the dict.
+
+        Examples
+        --------
+        >>> import textsim
+        >>> textsim.CountVectorizer().fit(["সোনার তরী"]).vocabulary_
+        {'তরী': 0, 'সোনার': 1}
+        """
         if "_vocabulary" not in self.__dict__:
             core = self.__dict__.get("_core_vocabulary")
             if core is None:
@@ -169,9 +211,46 @@ class CountVectorizer(Vectorizer):
         """Learn the vocabulary of the documents.
 
         Only statistics are kept (each term's document frequency and total count), so memory
-        is bounded by one batch of ``batch_size`` documents (of a generator; default 8192) and
-        the vocabulary, not by the corpus. The result is ``fit_transform``'s. ``progress``:
-        see :meth:`fit_transform`."""
+        is bounded by one batch of documents and the vocabulary, not by the corpus. The
+        vocabulary is the one :meth:`fit_transform` learns.
+
+        Parameters
+        ----------
+        raw_documents : iterable of str or bytes
+            The documents (a list, a pandas Series, an Arrow string array, a generator).
+        y : None
+            Ignored (scikit-learn's signature).
+        batch_size : int or None, default=None
+            How many documents of a generator (or other iterator) are read and analyzed at
+            a time; None: 8,192. Lists are analyzed whole unless given.
+        progress : bool or None, default=None
+            A progress bar (tqdm), advanced per batch. None shows one for more than one
+            batch when a terminal or Jupyter is watching; True always, False never.
+
+        Returns
+        -------
+        object
+            The fitted vectorizer.
+
+        Raises
+        ------
+        ValueError
+            If ``raw_documents`` is a single str, or pruning leaves no terms.
+        textsim.MissingDocumentError
+            If a document is missing and ``missing="error"``.
+
+        See Also
+        --------
+        fit_transform : Fit and return the matrix.
+        partial_fit : Fit on a corpus given in parts.
+
+        Examples
+        --------
+        >>> import textsim
+        >>> vectorizer = textsim.CountVectorizer(min_df=2)
+        >>> vectorizer.fit(["সোনার তরী", "সোনার বাংলা", "আমার বাংলা"]).get_feature_names_out()
+        array(['বাংলা', 'সোনার'], dtype=object)
+        """
         if isinstance(raw_documents, str):
             raise ValueError(NOT_ITERABLE)
         with self._unchanged_on_failure():
@@ -193,9 +272,45 @@ class CountVectorizer(Vectorizer):
     def partial_fit(
         self, raw_documents: Iterable[Any], y: Any = None, *, batch_size: int | None = None
     ) -> CountVectorizer:
-        """Add the documents to the statistics of every ``partial_fit`` since the last ``fit``
-        (``corpus_stats_``); ``fit_from_stats()`` then learns the vocabulary from all of them,
-        as one ``fit`` over all the documents would."""
+        """Add documents to the statistics of every ``partial_fit`` since the last ``fit``.
+
+        The statistics are ``corpus_stats_``; :meth:`fit_from_stats` then learns the
+        vocabulary from all of them, as one ``fit`` over all the documents would. A failure
+        part-way leaves the statistics as they were.
+
+        Parameters
+        ----------
+        raw_documents : iterable of str or bytes
+            The documents.
+        y : None
+            Ignored (scikit-learn's signature).
+        batch_size : int or None, default=None
+            How many documents of a generator are read at a time; None: 8,192.
+
+        Returns
+        -------
+        object
+            The vectorizer, with the documents added to ``corpus_stats_``.
+
+        Raises
+        ------
+        textsim.ParameterError
+            If the analyzer parameters changed since the statistics were started.
+
+        See Also
+        --------
+        fit_from_stats : Learn the vocabulary from the statistics.
+        CorpusStats : Statistics made and merged elsewhere.
+
+        Examples
+        --------
+        >>> import textsim
+        >>> vectorizer = textsim.CountVectorizer()
+        >>> vectorizer.partial_fit(["সোনার তরী"]).partial_fit(["সোনার বাংলা"])
+        CountVectorizer()
+        >>> vectorizer.fit_from_stats().vocabulary_
+        {'তরী': 0, 'বাংলা': 1, 'সোনার': 2}
+        """
         if isinstance(raw_documents, str):
             raise ValueError(NOT_ITERABLE)
         with self._unchanged_on_failure():
@@ -213,16 +328,62 @@ class CountVectorizer(Vectorizer):
 
     @property
     def corpus_stats_(self) -> CorpusStats:
-        """The statistics accumulated by ``partial_fit``."""
+        """The statistics accumulated by ``partial_fit`` since the last ``fit``.
+
+        See Also
+        --------
+        fit_from_stats : Learn the vocabulary from them.
+
+        Examples
+        --------
+        >>> import textsim
+        >>> textsim.CountVectorizer().partial_fit(["সোনার তরী"]).corpus_stats_
+        CorpusStats(2 terms, 1 documents)
+        """
         stats = self.__dict__.get("_partial_stats")
         if stats is None:
             raise AttributeError(f"'{type(self).__name__}' object has no attribute 'corpus_stats_'")
         return stats
 
     def fit_from_stats(self, stats: CorpusStats | None = None) -> CountVectorizer:
-        """Learn the vocabulary (and, for TfidfVectorizer, the idf) from corpus statistics
-        (``corpus_stats_`` when None): ``min_df``, ``max_df`` and ``max_features`` prune them
-        exactly as ``fit`` over the same documents would."""
+        """Learn the vocabulary (and, for TfidfVectorizer, the idf) from corpus statistics.
+
+        ``min_df``, ``max_df`` and ``max_features`` prune them exactly as ``fit`` over the
+        same documents would.
+
+        Parameters
+        ----------
+        stats : CorpusStats or None, default=None
+            The statistics, made with this vectorizer's analyzer parameters; None:
+            ``corpus_stats_`` (from :meth:`partial_fit`).
+
+        Returns
+        -------
+        object
+            The fitted vectorizer.
+
+        Raises
+        ------
+        textsim.NotFittedError
+            If ``stats`` is None and there was no ``partial_fit``.
+        textsim.ParameterError
+            If the statistics were made with other analyzer parameters.
+        TypeError
+            If ``stats`` is not CorpusStats.
+
+        See Also
+        --------
+        CorpusStats : Statistics mergeable across batches and machines.
+        textsim.dask.fit : The same on a Dask collection.
+
+        Examples
+        --------
+        >>> import textsim
+        >>> vectorizer = textsim.CountVectorizer()
+        >>> stats = textsim.CorpusStats(vectorizer).update(["সোনার তরী", "সোনার বাংলা"])
+        >>> vectorizer.fit_from_stats(stats).get_feature_names_out().tolist()
+        ['তরী', 'বাংলা', 'সোনার']
+        """
         if stats is None:
             stats = self.__dict__.get("_partial_stats")
             if stats is None:
@@ -329,9 +490,42 @@ class CountVectorizer(Vectorizer):
     ) -> sp.csr_matrix:
         """Learn the vocabulary and return the document-term matrix.
 
-        ``progress``: a progress bar (tqdm), advanced per batch of 8,192 documents. ``None``
-        shows one for more than one batch when a terminal or Jupyter is watching; ``True``
-        always, ``False`` never.
+        Parameters
+        ----------
+        raw_documents : iterable of str or bytes
+            The documents (a list, a pandas Series, an Arrow string array, a generator).
+        y : None
+            Ignored (scikit-learn's signature).
+        batch_size : int or None, default=None
+            How many documents of a generator (or other iterator) are read and analyzed at
+            a time; None: 8,192. Lists are analyzed whole unless given.
+        progress : bool or None, default=None
+            A progress bar (tqdm), advanced per batch. None shows one for more than one
+            batch when a terminal or Jupyter is watching; True always, False never.
+
+        Returns
+        -------
+        scipy.sparse.csr_matrix of shape (n_documents, n_terms)
+            The counts, columns in the order of ``get_feature_names_out()``.
+
+        Raises
+        ------
+        ValueError
+            If ``raw_documents`` is a single str, or pruning leaves no terms.
+        textsim.MissingDocumentError
+            If a document is missing and ``missing="error"``.
+
+        See Also
+        --------
+        transform : The matrix of other documents, with this vocabulary.
+
+        Examples
+        --------
+        >>> import textsim
+        >>> X = textsim.CountVectorizer().fit_transform(["সোনার তরী সোনার", "তরী"])
+        >>> X.toarray()
+        array([[1, 2],
+               [1, 0]])
         """
         with self._unchanged_on_failure():
             self.__dict__.pop("_partial_stats", None)
@@ -368,14 +562,76 @@ class CountVectorizer(Vectorizer):
         batch_size: int | None = None,
         progress: bool | None = None,
     ) -> sp.csr_matrix:
-        """The document-term matrix of the documents, with the fitted vocabulary (a generator
-        is read ``batch_size`` documents at a time; ``progress`` as in ``fit_transform``)."""
+        """Return the document-term matrix of documents, with the fitted vocabulary.
+
+        Terms the vocabulary does not have are ignored.
+
+        Parameters
+        ----------
+        raw_documents : iterable of str or bytes
+            The documents.
+        batch_size : int or None, default=None
+            How many documents of a generator (or other iterator) are read and analyzed at
+            a time; None: 8,192. Lists are analyzed whole unless given.
+        progress : bool or None, default=None
+            A progress bar (tqdm), advanced per batch. None shows one for more than one
+            batch when a terminal or Jupyter is watching; True always, False never.
+
+        Returns
+        -------
+        scipy.sparse.csr_matrix of shape (n_documents, n_terms)
+            The counts.
+
+        Raises
+        ------
+        textsim.NotFittedError
+            If there is no vocabulary (neither fitted nor given).
+
+        See Also
+        --------
+        fit_transform : Learn the vocabulary too.
+
+        Examples
+        --------
+        >>> import textsim
+        >>> vectorizer = textsim.CountVectorizer().fit(["সোনার তরী"])
+        >>> vectorizer.transform(["সোনার বাংলা সোনার"]).toarray()
+        array([[0, 2]])
+        """
         return self._transform(
             raw_documents, tfidf=None, batch_size=batch_size, progress=progress
         )
 
     def inverse_transform(self, X: Any) -> list[np.ndarray]:
-        """The terms of each row's non-zero entries."""
+        """Return the terms of each row's non-zero entries.
+
+        Parameters
+        ----------
+        X : array-like or sparse matrix of shape (n_documents, n_terms)
+            A document-term matrix.
+
+        Returns
+        -------
+        list of numpy.ndarray
+            For each row, its terms, in column order.
+
+        Raises
+        ------
+        ValueError
+            If ``X`` is dense and not two-dimensional.
+
+        See Also
+        --------
+        get_feature_names_out : Every term.
+
+        Examples
+        --------
+        >>> import textsim
+        >>> vectorizer = textsim.CountVectorizer()
+        >>> X = vectorizer.fit_transform(["সোনার তরী", "আমার বাংলা"])
+        >>> [terms.tolist() for terms in vectorizer.inverse_transform(X)]
+        [['তরী', 'সোনার'], ['আমার', 'বাংলা']]
+        """
         self._check_vocabulary()
         terms = self.get_feature_names_out()
         inverse = np.array(list(terms))
@@ -388,6 +644,47 @@ class CountVectorizer(Vectorizer):
         return [inverse[np.flatnonzero(X[i, :])].ravel() for i in range(X.shape[0])]
 
     def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
-        """The terms, in column order."""
+        """Return the terms, in column order.
+
+        Parameters
+        ----------
+        input_features : None
+            Ignored (scikit-learn's signature).
+
+        Returns
+        -------
+        numpy.ndarray of str objects
+            The terms; column ``j`` of the matrices is term ``j``.
+
+        Raises
+        ------
+        textsim.NotFittedError
+            If there is no vocabulary.
+
+        See Also
+        --------
+        inverse_transform : The terms of each row.
+
+        Examples
+        --------
+        >>> import textsim
+        >>> textsim.CountVectorizer().fit(["the cat", "সোনার তরী"]).get_feature_names_out()
+        array(['cat', 'the', 'তরী', 'সোনার'], dtype=object)
+        """
         self._check_vocabulary()
         return np.asarray(self._vocabulary_core().terms(), dtype=object)
+
+
+CountVectorizer.__doc__ = vectorizer_parameters(
+    CountVectorizer.__doc__ or "",
+    [
+        "input", "encoding", "decode_error", "strip_accents", "lowercase", "preprocessor",
+        "tokenizer", "stop_words", "token_pattern", "ngram_range", "analyzer", "max_df",
+        "min_df", "max_features", "vocabulary", "binary", "dtype", "unicode_normalization",
+        "bengali_folding", "fold_digits", "n_jobs", "clean_scraped", "stemmer", "missing",
+    ],
+    {
+        "dtype": """dtype : dtype, default=numpy.int64
+        The type of the matrix's values.""",
+    },
+)

@@ -82,6 +82,18 @@ def _refused(position: int, value: Any, label: Any = None, pandas: bool = False)
     return MissingDocumentError(message, position)
 
 
+def refused_alone(value: Any) -> MissingDocumentError:
+    """The error for a missing document given on its own (``Tokenizer.tokenize(None)``): the
+    same class as for one among many, without a number."""
+    message = (
+        f"the document is missing ({value!r}); pass a str or bytes, or missing='empty' to read "
+        "it as an empty document"
+    )
+    if isinstance(value, float):
+        message = f"{SKLEARN_NAN} ({message})"
+    return MissingDocumentError(message, None)
+
+
 def without_missing(raw: Any, missing: str, first_document: int = 0) -> Any:
     """``raw`` with its missing documents refused (``missing="error"``: the first one named by
     its number and, in a pandas Series, its index label) or read as empty

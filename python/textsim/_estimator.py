@@ -76,12 +76,60 @@ class TextsimEstimator:
         )
 
     def get_params(self, deep: bool = True) -> dict[str, Any]:
-        """The constructor arguments, by name."""
+        """Get the parameters of this estimator (scikit-learn's estimator contract).
+
+        Parameters
+        ----------
+        deep : bool, default=True
+            Accepted for scikit-learn's contract; textsim's estimators hold no other
+            estimators.
+
+        Returns
+        -------
+        dict
+            The constructor arguments, by name.
+
+        See Also
+        --------
+        set_params : Change them.
+
+        Examples
+        --------
+        >>> import textsim
+        >>> textsim.CountVectorizer(min_df=2).get_params()["min_df"]
+        2
+        """
         return {name: getattr(self, name) for name in self._get_param_names()}
 
     @restores_on_failure
     def set_params(self, **params: Any) -> TextsimEstimator:
-        """Sets constructor arguments (validated when next used, as in scikit-learn)."""
+        """Set constructor arguments (validated when next used, as in scikit-learn).
+
+        Parameters
+        ----------
+        **params : dict
+            Constructor arguments, by name.
+
+        Returns
+        -------
+        object
+            This estimator.
+
+        Raises
+        ------
+        textsim.ParameterError
+            If a name is not one of the estimator's parameters.
+
+        See Also
+        --------
+        get_params : The parameters as they are.
+
+        Examples
+        --------
+        >>> import textsim
+        >>> textsim.CountVectorizer().set_params(ngram_range=(1, 2))
+        CountVectorizer(ngram_range=(1, 2))
+        """
         valid = self._get_param_names()
         for name, value in params.items():
             if name not in valid:
@@ -168,8 +216,34 @@ class TextsimEstimator:
             )
 
     def save(self, path: Any) -> None:
-        """Writes the estimator to ``path`` in textsim's model format (no pickle; see
-        :func:`textsim.load`)."""
+        """Write the estimator to a textsim model file (no pickle).
+
+        The same as ``textsim.save(self, path)``; :func:`textsim.load` reads it back without
+        running code from the file.
+
+        Parameters
+        ----------
+        path : str, os.PathLike or binary file
+            A file name, or a file open for writing in binary mode.
+
+        Raises
+        ------
+        ValueError
+            If a parameter is a Python callable (save such models with pickle).
+
+        See Also
+        --------
+        textsim.load : Read it back.
+
+        Examples
+        --------
+        >>> import io
+        >>> import textsim
+        >>> file = io.BytesIO()
+        >>> textsim.TfidfVectorizer(sublinear_tf=True).fit(["সোনার তরী"]).save(file)
+        >>> textsim.load(io.BytesIO(file.getvalue())).sublinear_tf
+        True
+        """
         save_model(self, path)
 
 

@@ -17,22 +17,68 @@ from textsim._tables import groups_table
 
 
 class Groups:
-    """Groups of articles, largest first: what :func:`group_articles` and
-    ``near_duplicates(..., as_groups=True)`` return.
+    """Groups of articles, largest first: what :func:`group_articles` returns.
 
-    - ``rows``: one list of row numbers per group, each in row order; groups by size, largest
-      first (ties: the group whose first row comes first); articles alone are groups of one, at
-      the end.
-    - ``labels``: each row's group (its index in ``rows``), a numpy array.
-    - ``sizes``: each group's number of articles, a numpy array.
-    - ``representatives``: each group's most central article (the row with the highest mean
-      cosine with its group, itself included; ties to the lower row).
-    - ``ids`` and ``titles``: the same lists with the ids and titles given, else None.
-    - ``linkage`` and ``min_score``: how the groups were made.
+    Also what ``near_duplicates(..., as_groups=True)`` returns. ``len(groups)`` is the number
+    of groups, ``groups[g]`` the rows of group ``g``, and iterating gives the rows of each
+    group. ``to_pandas()`` is one row per article; in Jupyter the groups of two or more show
+    as a table of their titles. Made by textsim, not by hand.
 
-    ``len(groups)`` is the number of groups, ``groups[g]`` the rows of group ``g``, and
-    iterating gives the rows of each group. ``to_pandas()`` is one row per article;
-    in Jupyter the groups of two or more show as a table of their titles.
+    Parameters
+    ----------
+    labels : numpy.ndarray of int64 of shape (n_rows,)
+        Each row's group, numbered largest group first.
+    representatives : numpy.ndarray of int64 of shape (n_groups,)
+        Each group's most central row.
+    linkage : str
+        How the groups were made (``"average"``, ``"complete"``, ``"single"``).
+    min_score : float
+        The threshold they were cut at.
+    ids : sequence or None, default=None
+        An id per row.
+    titles : sequence of str or None, default=None
+        A title per row.
+
+    Attributes
+    ----------
+    rows : list of list of int
+        One list of row numbers per group, each in row order; groups by size, largest first
+        (ties: the group whose first row comes first); articles alone are groups of one, at
+        the end.
+    labels : numpy.ndarray
+        Each row's group (its index in ``rows``).
+    sizes : numpy.ndarray
+        Each group's number of articles.
+    representatives : numpy.ndarray
+        Each group's most central article: the row with the highest mean cosine with its
+        group, itself included (ties to the lower row).
+    ids, titles : list of list or None
+        The lists of ``rows`` with the ids and titles given, else None.
+    linkage, min_score : str, float
+        How the groups were made.
+
+    See Also
+    --------
+    group_articles : Story groups.
+    near_duplicates : Groups of copies.
+
+    Examples
+    --------
+    >>> import textsim
+    >>> docs = [
+    ...     "ঢাকায় আজ ভারী বৃষ্টি হয়েছে",      # heavy rain in Dhaka today
+    ...     "ঢাকায় ভারী বৃষ্টি, জলাবদ্ধতা",     # heavy rain in Dhaka, waterlogging
+    ...     "শেয়ারবাজারে আজ দরপতন",           # share prices fall today
+    ...     "ঢাকায় আজ ভারী বৃষ্টি হয়েছে",      # the first one again
+    ... ]
+    >>> titles = ["বৃষ্টি ১", "বৃষ্টি ২", "দরপতন", "বৃষ্টি ৩"]
+    >>> X = textsim.TfidfVectorizer().fit_transform(docs)
+    >>> groups = textsim.group_articles(X, min_score=0.3, titles=titles)
+    >>> groups
+    Groups: 4 articles: 1 group of 2 or more (3 articles, largest 3), 1 alone (linkage='average', min_score=0.3)
+      0 (3): বৃষ্টি ১ + 2 more
+    >>> len(groups), groups[0], groups.titles[0]
+    (2, [0, 1, 3], ['বৃষ্টি ১', 'বৃষ্টি ২', 'বৃষ্টি ৩'])
     """
 
     def __init__(
@@ -68,7 +114,30 @@ class Groups:
         return iter(self.rows)
 
     def name_of(self, row: int) -> str:
-        """How a row is shown: its title, else its id, else ``row N``."""
+        """Return how a row is shown: its title, else its id, else ``row N``.
+
+        Parameters
+        ----------
+        row : int
+            A row number of the matrix that was grouped.
+
+        Returns
+        -------
+        str
+            The row's name.
+
+        See Also
+        --------
+        to_pandas : Every row with its group.
+
+        Examples
+        --------
+        >>> import textsim
+        >>> X = textsim.TfidfVectorizer().fit_transform(["সোনার তরী", "সোনার বাংলা"])
+        >>> groups = textsim.group_articles(X, ids=["tori", "bangla"])
+        >>> groups.name_of(1)
+        'bangla'
+        """
         if self._row_titles is not None:
             return str(self._row_titles[row])
         if self._row_ids is not None:
@@ -76,9 +145,45 @@ class Groups:
         return f"row {row}"
 
     def to_pandas(self, *, min_size: int = 1) -> Any:
-        """One row per article of the groups of at least ``min_size`` articles: ``group``,
-        ``size``, ``row``, ``representative`` (whether it is its group's), and ``id`` and
-        ``title`` when given; by group, then row."""
+        """Return one table row per article of the groups of at least ``min_size`` articles.
+
+        Parameters
+        ----------
+        min_size : int, default=1
+            Leave out the groups smaller than this (2: only articles that have company).
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``group``, ``size``, ``row``, ``representative`` (whether it is its
+            group's), and ``id`` and ``title`` when given; by group, then row.
+
+        Raises
+        ------
+        ImportError
+            If pandas is not installed.
+
+        See Also
+        --------
+        name_of : One row's name.
+
+        Examples
+        --------
+        >>> import textsim
+        >>> docs = [
+        ...     "ঢাকায় আজ ভারী বৃষ্টি হয়েছে",      # heavy rain in Dhaka today
+        ...     "ঢাকায় ভারী বৃষ্টি, জলাবদ্ধতা",     # heavy rain in Dhaka, waterlogging
+        ...     "শেয়ারবাজারে আজ দরপতন",           # share prices fall today
+        ...     "ঢাকায় আজ ভারী বৃষ্টি হয়েছে",      # the first one again
+        ... ]
+        >>> titles = ["বৃষ্টি ১", "বৃষ্টি ২", "দরপতন", "বৃষ্টি ৩"]
+        >>> X = textsim.TfidfVectorizer().fit_transform(docs)
+        >>> textsim.group_articles(X, titles=titles).to_pandas(min_size=2)
+           group  size  row  representative     title
+        0      0     3    0            True  বৃষ্টি ১
+        1      0     3    1           False  বৃষ্টি ২
+        2      0     3    3           False  বৃষ্টি ৩
+        """
         return groups_table(self, min_size=_params.k(min_size))
 
     def __repr__(self) -> str:

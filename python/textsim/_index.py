@@ -40,18 +40,60 @@ _MAX_MANIFEST = 64 << 10
 class SimilarityIndex:
     """Articles indexed by their TF-IDF vectors, for finding the ones most like a new text.
 
-    ``SimilarityIndex(**params)`` builds a :class:`textsim.TfidfVectorizer` with ``params``;
-    ``SimilarityIndex(vectorizer=v)`` uses a given (unfitted or fitted) textsim vectorizer.
-
-    >>> index = SimilarityIndex(min_df=2).fit(articles)            # doctest: +SKIP
-    >>> indices, scores = index.query(["new article text"], k=5)  # doctest: +SKIP
-
     ``save(path)`` / ``SimilarityIndex.load(path)`` use a non-executable file: a ZIP with a
     JSON manifest (``textsim-index.json``: format name and version, textsim version, matrix
     shape and dtype), the vectorizer as a textsim model file (``vectorizer.textsim``, see
-    :func:`textsim.load`) and the indexed vectors as ``.npy`` arrays (CSR ``data``, ``indices``,
-    ``indptr``), read with ``allow_pickle=False``, and, when ``fit`` was given ``ids`` or
-    ``titles``, ``articles.json`` with them.
+    :func:`textsim.load`) and the indexed vectors as ``.npy`` arrays (CSR ``data``,
+    ``indices``, ``indptr``), read with ``allow_pickle=False``, and, when ``fit`` was given
+    ``ids`` or ``titles``, ``articles.json`` with them.
+
+    Parameters
+    ----------
+    vectorizer : TfidfVectorizer, CountVectorizer, HashingVectorizer or None, default=None
+        A textsim vectorizer (unfitted or fitted; :meth:`fit` fits it); None builds a
+        :class:`TfidfVectorizer` with ``vectorizer_params``.
+    **vectorizer_params : dict
+        Parameters of the TfidfVectorizer to build (``stop_words="bengali"``,
+        ``min_df=2``, ...); not together with ``vectorizer``.
+
+    Attributes
+    ----------
+    vectorizer : TfidfVectorizer, CountVectorizer or HashingVectorizer
+        The vectorizer.
+    matrix_ : scipy.sparse.csr_matrix
+        The indexed articles' vectors, one row each.
+    ids_, titles_ : list of str
+        The ids and titles given to ``fit`` (and ``add``), when given.
+
+    Raises
+    ------
+    textsim.ParameterError
+        If both ``vectorizer`` and ``vectorizer_params`` are given.
+
+    See Also
+    --------
+    most_similar : Neighbours within one matrix.
+    Matches : What queries return.
+
+    Examples
+    --------
+    >>> import textsim
+    >>> docs = [
+    ...     "ঢাকায় আজ ভারী বৃষ্টি হয়েছে",      # heavy rain in Dhaka today
+    ...     "ঢাকায় ভারী বৃষ্টি, জলাবদ্ধতা",     # heavy rain in Dhaka, waterlogging
+    ...     "শেয়ারবাজারে আজ দরপতন",           # share prices fall today
+    ...     "ঢাকায় আজ ভারী বৃষ্টি হয়েছে",      # the first one again
+    ... ]
+    >>> titles = ["বৃষ্টি ১", "বৃষ্টি ২", "দরপতন", "বৃষ্টি ৩"]
+    >>> index = textsim.SimilarityIndex().fit(docs, ids=["a", "b", "c", "d"], titles=titles)
+    >>> index
+    SimilarityIndex(vectorizer=TfidfVectorizer())  # 4 articles indexed, 8 terms
+    >>> matches = index.query(["ঢাকায় বৃষ্টি"], k=2)
+    >>> matches.titles
+    [['বৃষ্টি ২', 'বৃষ্টি ১']]
+    >>> indices, scores = matches
+    >>> scores.round(3)
+    array([[0.606, 0.602]])
     """
 
     def __init__(self, vectorizer: Any = None, **vectorizer_params: Any) -> None:
@@ -66,9 +108,47 @@ class SimilarityIndex:
     def fit(
         self, docs: Any, *, ids: Any = None, titles: Any = None, progress: bool | None = None
     ) -> SimilarityIndex:
-        """Fits the vectorizer on ``docs`` and indexes them. ``ids`` and ``titles`` (one per
-        document, optional) are kept as ``ids_`` and ``titles_`` and saved with the index;
-        ``progress`` as in :meth:`textsim.TfidfVectorizer.fit_transform`."""
+        """Fit the vectorizer on the articles and index them.
+
+        A failure anywhere (bad ids after the fit, Ctrl-C) leaves both the index and its
+        vectorizer as they were.
+
+        Parameters
+        ----------
+        docs : iterable of str or bytes
+            The articles.
+        ids : sequence or None, default=None
+            An id per article (kept as str in ``ids_``, saved with the index); answers name
+            their matches by them, and :meth:`similar_to` takes them.
+        titles : sequence of str or None, default=None
+            A title per article (kept in ``titles_``, saved with the index).
+        progress : bool or None, default=None
+            A progress bar, as in :meth:`TfidfVectorizer.fit_transform`.
+
+        Returns
+        -------
+        SimilarityIndex
+            This index, fitted.
+
+        Raises
+        ------
+        ValueError
+            If ``docs`` is a single str.
+        textsim.ParameterError
+            If ``ids`` or ``titles`` has another length than ``docs``, or holds a missing
+            value.
+
+        See Also
+        --------
+        add : Index more articles without refitting.
+
+        Examples
+        --------
+        >>> import textsim
+        >>> index = textsim.SimilarityIndex(stop_words="bengali").fit(["সোনার তরী", "এবং বাংলা"])
+        >>> index.vectorizer.get_feature_names_out().tolist()
+        ['তরী', 'বাংলা', 'সোনার']
+        """
         if isinstance(docs, str):
             raise ValueError(NOT_ITERABLE)
         if hasattr(docs, "__len__"):  # refused before a long fit, not after it
@@ -115,11 +195,47 @@ class SimilarityIndex:
     def query(
         self, texts: Any, k: int = 10, min_score: float | None = None, n_jobs: int | None = None
     ) -> Matches:
-        """The ``k`` indexed articles most similar to each of ``texts``: a
-        :class:`textsim.Matches`, the tuple ``(indices, scores)`` of two ``(len(texts), k)``
-        arrays as :func:`textsim.most_similar` returns them, whose matches carry the index's
-        ids and titles (``.ids``, ``.titles``, ``.to_pandas()``); the queries are named by
-        their number in ``texts``."""
+        """Find the ``k`` indexed articles most similar to each of some texts.
+
+        Parameters
+        ----------
+        texts : iterable of str or bytes
+            The new texts (a lone str is refused, as in scikit-learn).
+        k : int, default=10
+            The number of matches of each text.
+        min_score : float or None, default=None
+            As in :func:`most_similar`: None keeps matches scoring above 0.
+        n_jobs : int or None, default=None
+            The number of threads (None or -1: every core).
+
+        Returns
+        -------
+        Matches
+            The tuple ``(indices, scores)`` of two ``(len(texts), k)`` arrays as
+            :func:`most_similar` returns them, whose matches carry the index's ids and
+            titles (``.ids``, ``.titles``, ``.to_pandas()``); the queries are named by their
+            number in ``texts``.
+
+        Raises
+        ------
+        textsim.NotFittedError
+            If the index is not fitted.
+        ValueError
+            If ``texts`` is a single str.
+
+        See Also
+        --------
+        similar_to : Matches of articles already indexed.
+
+        Examples
+        --------
+        >>> import textsim
+        >>> index = textsim.SimilarityIndex().fit(
+        ...     ["সোনার তরী", "সোনার বাংলা", "শেয়ারবাজারে দরপতন"], ids=["t", "b", "s"]
+        ... )
+        >>> index.query(["বাংলা", "দরপতন"], k=1).ids
+        [['b'], ['s']]
+        """
         self._check_fitted()
         if isinstance(texts, str):
             raise ValueError(NOT_ITERABLE)
@@ -132,10 +248,52 @@ class SimilarityIndex:
     def similar_to(
         self, articles: Any, k: int = 10, min_score: float | None = None, n_jobs: int | None = None
     ) -> Matches:
-        """The ``k`` indexed articles most similar to indexed articles, each excluding itself
-        (an indexed text would otherwise find itself first, at 1.0; its exact copies are still
-        found). ``articles``: an id (when the index has ids), a row number, or a list of them.
-        The queries are named by their ids (else rows), with their titles."""
+        """Find the ``k`` indexed articles most similar to indexed articles.
+
+        Each article excludes itself (it would otherwise find itself first, at 1.0); its
+        exact copies are still found.
+
+        Parameters
+        ----------
+        articles : str, int or list of str or int
+            An id (when the index has ids), a row number (negative counts from the end), or
+            a list of them.
+        k : int, default=10
+            The number of matches of each article.
+        min_score : float or None, default=None
+            As in :func:`most_similar`: None keeps matches scoring above 0.
+        n_jobs : int or None, default=None
+            The number of threads (None or -1: every core).
+
+        Returns
+        -------
+        Matches
+            The matches, the queries named by their ids (else rows), with their titles.
+
+        Raises
+        ------
+        textsim.NotFittedError
+            If the index is not fitted.
+        KeyError
+            If no indexed article has an id given.
+        IndexError
+            If a row number is out of range.
+        textsim.ParameterError
+            If an id is given and the index has no ids.
+
+        See Also
+        --------
+        query : Matches of new texts.
+
+        Examples
+        --------
+        >>> import textsim
+        >>> index = textsim.SimilarityIndex().fit(
+        ...     ["সোনার তরী", "সোনার বাংলা", "শেয়ারবাজারে দরপতন"], ids=["t", "b", "s"]
+        ... )
+        >>> index.similar_to("t", k=2).ids
+        [['b']]
+        """
         self._check_fitted()
         rows = self._rows_of(articles)
         n = self.matrix_.shape[0]
@@ -159,11 +317,46 @@ class SimilarityIndex:
         )
 
     def add(self, docs: Any, *, ids: Any = None, titles: Any = None) -> SimilarityIndex:
-        """Indexes more articles with the fitted vectorizer, keeping its vocabulary and idf
-        fixed: the new articles' terms that the vectorizer does not know are ignored, and the
+        """Index more articles with the fitted vectorizer, keeping its vocabulary and idf.
+
+        The new articles' terms that the vectorizer does not know are ignored, and the
         weights of the articles already indexed do not change (``fit`` on all the articles
-        refits). ``ids`` and ``titles`` are needed when the index has them, and refused when it
-        has not."""
+        refits).
+
+        Parameters
+        ----------
+        docs : iterable of str or bytes
+            The new articles.
+        ids : sequence or None, default=None
+            An id per new article: needed when the index has ids, refused when it has not.
+        titles : sequence of str or None, default=None
+            A title per new article: needed when the index has titles, refused when not.
+
+        Returns
+        -------
+        SimilarityIndex
+            This index, with the articles added after the others.
+
+        Raises
+        ------
+        textsim.NotFittedError
+            If the index is not fitted.
+        textsim.ParameterError
+            If ``ids`` or ``titles`` is missing, or given to an index without them.
+
+        See Also
+        --------
+        fit : Index articles anew, refitting the vectorizer.
+
+        Examples
+        --------
+        >>> import textsim
+        >>> index = textsim.SimilarityIndex().fit(
+        ...     ["সোনার তরী", "সোনার বাংলা", "শেয়ারবাজারে দরপতন"], ids=["t", "b", "s"]
+        ... )
+        >>> index.add(["শেয়ারবাজারে আবার দরপতন"], ids=["s2"]).similar_to("s", k=1).ids
+        [['s2']]
+        """
         self._check_fitted()
         if isinstance(docs, str):
             raise ValueError(NOT_ITERABLE)
@@ -222,10 +415,38 @@ class SimilarityIndex:
         )
 
     def save(self, path: Any) -> None:
-        """Writes the index to ``path`` (see the class documentation for the format). Every
-        member is encoded before the first byte is written, and the file is written beside
-        ``path``, flushed to disk and renamed over it: a failed or interrupted save leaves
-        the previous file as it was."""
+        """Write the index to a file that loads without running code.
+
+        The format is described in the class documentation. Every member is encoded before
+        the first byte is written, and the file is written beside ``path``, flushed to disk
+        and renamed over it: a failed or interrupted save leaves the previous file as it was.
+
+        Parameters
+        ----------
+        path : str, os.PathLike or binary file
+            A file name, or a file open for writing in binary mode.
+
+        Raises
+        ------
+        textsim.NotFittedError
+            If the index is not fitted.
+        ValueError
+            If the vectorizer has a Python callable as a parameter.
+
+        See Also
+        --------
+        load : Read it back.
+
+        Examples
+        --------
+        >>> import io
+        >>> import textsim
+        >>> index = textsim.SimilarityIndex().fit(["সোনার তরী", "সোনার বাংলা"], ids=["t", "b"])
+        >>> file = io.BytesIO()
+        >>> index.save(file)
+        >>> textsim.SimilarityIndex.load(io.BytesIO(file.getvalue())).query(["বাংলা"], k=1).ids
+        [['b']]
+        """
         self._check_fitted()
         with unchanged_on_failure(self, self.vectorizer):  # the caches saving makes, too
             self._save(path)
@@ -256,10 +477,39 @@ class SimilarityIndex:
 
     @classmethod
     def load(cls, path: Any) -> SimilarityIndex:
-        """Reads an index written by :meth:`save`; runs no code from the file. Anything that
-        is not such an index (damaged, truncated, not a regular file, arrays that disagree
-        with the manifest or with each other, values no index holds) is a ``ValueError``
-        naming the file and the member."""
+        """Read an index written by :meth:`save`; runs no code from the file.
+
+        Parameters
+        ----------
+        path : str, os.PathLike or binary file
+            A file name, or a file open for reading in binary mode.
+
+        Returns
+        -------
+        SimilarityIndex
+            The index, fitted, with its ids and titles.
+
+        Raises
+        ------
+        ValueError
+            If the file is not such an index (damaged, truncated, not a regular file, arrays
+            that disagree with the manifest or with each other, values no index holds, a
+            format version this textsim does not read), naming the file and the member.
+
+        See Also
+        --------
+        save : Write an index.
+        textsim.load : Read a saved estimator.
+
+        Examples
+        --------
+        >>> import io
+        >>> import textsim
+        >>> file = io.BytesIO()
+        >>> textsim.SimilarityIndex().fit(["সোনার তরী"]).save(file)
+        >>> textsim.SimilarityIndex.load(io.BytesIO(file.getvalue()))
+        SimilarityIndex(vectorizer=TfidfVectorizer())  # 1 articles indexed, 2 terms
+        """
         with ArchiveReader(path, "textsim index") as reader:
             return cls._load_from(reader)
 

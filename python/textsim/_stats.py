@@ -20,14 +20,45 @@ from textsim._estimator import unchanged_on_failure
 from textsim._exceptions import ParameterError
 
 class CorpusStats:
-    """Document frequencies, total term counts and the number of documents of a corpus, for the
-    analyzer settings of a vectorizer.
+    """Document frequencies, total term counts and the number of documents of a corpus.
 
-    ``CorpusStats(vectorizer)`` starts empty (``CorpusStats()``: a default CountVectorizer's
-    settings). ``update(docs)`` adds documents (any iterable, read ``batch_size`` at a time),
-    ``merge(other)`` adds statistics made elsewhere with the same settings; both return the
-    statistics. They pickle small (the settings, the terms' UTF-8 bytes and three numbers per
-    term) and are checked when unpickled. ``vectorizer.fit_from_stats(stats)`` finalises them.
+    The statistics a vectorizer's fit needs, for its analyzer settings, mergeable across
+    batches and machines: any split of a corpus, merged in any order, gives equal statistics,
+    and ``vectorizer.fit_from_stats(stats)`` then chooses the vocabulary and the idf exactly
+    as one ``fit`` over the whole corpus would. Memory grows with the vocabulary, not with the
+    number of documents. They pickle small (the settings, the terms' UTF-8 bytes and three
+    numbers per term) and are checked when unpickled.
+
+    Parameters
+    ----------
+    vectorizer : CountVectorizer, TfidfVectorizer or None, default=None
+        Whose analyzer settings (tokenizing, normalization, n-grams, stop words) the
+        statistics count for; None: a default CountVectorizer's. Pruning settings
+        (``min_df``, ``max_features``) are the fitting vectorizer's, not these.
+    n_jobs : int or None, default=None
+        The number of threads of :meth:`update`; None: the vectorizer's ``n_jobs``.
+
+    Raises
+    ------
+    textsim.ParameterError
+        If ``vectorizer`` is not a CountVectorizer or TfidfVectorizer.
+
+    See Also
+    --------
+    CountVectorizer.fit_from_stats : Learn a vocabulary from the statistics.
+    textsim.dask.stats : The statistics of a Dask collection.
+
+    Examples
+    --------
+    >>> import textsim
+    >>> vectorizer = textsim.TfidfVectorizer()
+    >>> a = textsim.CorpusStats(vectorizer).update(["সোনার তরী"])
+    >>> b = textsim.CorpusStats(vectorizer).update(["সোনার বাংলা", "the cat"])
+    >>> merged = a.merge(b)
+    >>> merged
+    CorpusStats(5 terms, 3 documents)
+    >>> merged.to_dict()["সোনার"]
+    (2, 2)
     """
 
     def __init__(self, vectorizer: Any = None, *, n_jobs: int | None = None) -> None:
@@ -53,8 +84,33 @@ class CorpusStats:
     # -- adding documents and statistics -----------------------------------------------------
 
     def update(self, docs: Iterable[Any], *, batch_size: int | None = None) -> CorpusStats:
-        """Adds the documents' statistics (all of them, or, when one fails, none: they are
-        counted apart and merged once every document is read)."""
+        """Add the statistics of documents.
+
+        All of them, or, when one fails, none: they are counted apart and merged once every
+        document is read.
+
+        Parameters
+        ----------
+        docs : iterable of str or bytes
+            The documents (any iterable).
+        batch_size : int or None, default=None
+            How many documents of a generator are read at a time; None: 8,192.
+
+        Returns
+        -------
+        CorpusStats
+            These statistics, updated.
+
+        See Also
+        --------
+        merge : Add statistics made elsewhere.
+
+        Examples
+        --------
+        >>> import textsim
+        >>> textsim.CorpusStats().update(["আমার সোনার বাংলা"]).n_documents
+        1
+        """
         added = _core.StatsCore()
         self._analysis_of_settings().add_statistics(added, docs, batch_size)
         with unchanged_on_failure(self):
@@ -62,7 +118,36 @@ class CorpusStats:
         return self
 
     def merge(self, other: CorpusStats) -> CorpusStats:
-        """Adds ``other``'s statistics (made with the same analyzer settings)."""
+        """Add another's statistics, made with the same analyzer settings.
+
+        Parameters
+        ----------
+        other : CorpusStats
+            The statistics to add (left as they are).
+
+        Returns
+        -------
+        CorpusStats
+            These statistics, with ``other``'s added.
+
+        Raises
+        ------
+        TypeError
+            If ``other`` is not CorpusStats.
+        textsim.ParameterError
+            If ``other`` was made with other analyzer settings (the message names them).
+
+        See Also
+        --------
+        update : Add documents.
+
+        Examples
+        --------
+        >>> import textsim
+        >>> a = textsim.CorpusStats().update(["সোনার তরী"])
+        >>> a.merge(textsim.CorpusStats().update(["সোনার বাংলা"])).to_dict()
+        {'তরী': (1, 1), 'বাংলা': (1, 1), 'সোনার': (2, 2)}
+        """
         if not isinstance(other, CorpusStats):
             raise TypeError(f"can only merge CorpusStats, got {type(other).__name__}")
         self.check_settings(other.settings, "merge")
@@ -70,7 +155,30 @@ class CorpusStats:
         return self
 
     def check_settings(self, settings: dict[str, Any], what: str) -> None:
-        """Raises ParameterError, naming the differences, unless ``settings`` are these."""
+        """Check that analyzer settings are these statistics' own.
+
+        Parameters
+        ----------
+        settings : dict
+            Analyzer settings, as in ``CorpusStats.settings``.
+        what : str
+            What is being done, for the message (``"merge"``).
+
+        Raises
+        ------
+        textsim.ParameterError
+            If the settings differ, naming the differences.
+
+        See Also
+        --------
+        merge : Checks the settings of the statistics it adds.
+
+        Examples
+        --------
+        >>> import textsim
+        >>> stats = textsim.CorpusStats()
+        >>> stats.check_settings(textsim.CorpusStats().settings, "merge")
+        """
         if settings == self.settings:
             return
         different = [
@@ -84,7 +192,25 @@ class CorpusStats:
         )
 
     def copy(self) -> CorpusStats:
-        """An independent copy."""
+        """Return an independent copy.
+
+        Returns
+        -------
+        CorpusStats
+            The same statistics; updating either leaves the other as it is.
+
+        See Also
+        --------
+        merge : Adds to these statistics in place.
+
+        Examples
+        --------
+        >>> import textsim
+        >>> stats = textsim.CorpusStats().update(["সোনার তরী"])
+        >>> copy = stats.copy().update(["বাংলা"])
+        >>> stats.n_documents, copy.n_documents
+        (1, 2)
+        """
         copied = object.__new__(CorpusStats)
         copied.settings = dict(self.settings)
         copied.n_jobs = self.n_jobs
@@ -110,7 +236,18 @@ class CorpusStats:
 
     @property
     def n_documents(self) -> int:
-        """The number of documents."""
+        """The number of documents counted.
+
+        See Also
+        --------
+        to_dict : Each term's statistics.
+
+        Examples
+        --------
+        >>> import textsim
+        >>> textsim.CorpusStats().update(["সোনার তরী", "বাংলা"]).n_documents
+        2
+        """
         return int(self._core_stats.n_documents)
 
     def __len__(self) -> int:
@@ -118,7 +255,23 @@ class CorpusStats:
         return len(self._core_stats)
 
     def to_dict(self) -> dict[str, tuple[int, int]]:
-        """``{term: (document frequency, total count)}``, terms in code point order."""
+        """Return the statistics as a dict.
+
+        Returns
+        -------
+        dict of str to (int, int)
+            ``{term: (document frequency, total count)}``, terms in code point order.
+
+        See Also
+        --------
+        n_documents : The number of documents.
+
+        Examples
+        --------
+        >>> import textsim
+        >>> textsim.CorpusStats().update(["সোনার তরী সোনার"]).to_dict()
+        {'তরী': (1, 1), 'সোনার': (1, 2)}
+        """
         text, ends, df, total, _ = self._core_stats.to_parts()
         starts = np.concatenate(([0], ends[:-1])) if len(ends) else ends
         return {

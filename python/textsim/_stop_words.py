@@ -11,21 +11,42 @@ from textsim._tokenizer import Tokenizer
 
 
 def stop_words(*lists: Any) -> frozenset[str]:
-    """The union of stop word lists: each argument is a built-in list's name (``"english"``,
-    scikit-learn's 318 words; ``"bengali"``) or a collection of words.
+    """Combine stop word lists and your own words into one collection.
 
-    News sites in Bangladesh publish in both languages, so a mixed corpus needs both lists::
-
-        >>> import textsim
-        >>> words = textsim.stop_words("english", "bengali")
-        >>> "the" in words and "এবং" in words
-        True
-        >>> vectorizer = textsim.TfidfVectorizer(stop_words=words)
-
+    News sites in Bangladesh publish in both languages, so a mixed corpus needs both lists.
     The result is a ``frozenset``, so it works as ``stop_words`` of scikit-learn's vectorizers
     as well. The built-in lists come spelled as textsim's tokens are (NFC, Bengali folding).
-    A collection of words that holds a list's name (``["english", "bengali"]`` as words) warns:
-    pass the names as separate arguments instead.
+
+    Parameters
+    ----------
+    *lists : str or collection of str
+        Each a built-in list's name (``"english"``, scikit-learn's 318 words; ``"bengali"``)
+        or a collection of words. A collection of words that holds a list's name
+        (``["english", "bengali"]`` as words) warns: pass the names as separate arguments.
+
+    Returns
+    -------
+    frozenset of str
+        The union of the lists.
+
+    Raises
+    ------
+    textsim.ParameterError
+        If no list is given, a name is not a built-in list's, or a word is not a str.
+
+    See Also
+    --------
+    Tokenizer : Takes the result as ``stop_words``.
+    TfidfVectorizer : Takes the result as ``stop_words``.
+
+    Examples
+    --------
+    >>> import textsim
+    >>> words = textsim.stop_words("english", "bengali", ["বিস্তারিত"])
+    >>> "the" in words and "এবং" in words and "বিস্তারিত" in words
+    True
+    >>> textsim.tokenize("এবং the বিস্তারিত খবর", stop_words=words)
+    ['খবর']
     """
     if not lists:
         raise ParameterError("stop_words: name at least one list ('english', 'bengali') or give words")

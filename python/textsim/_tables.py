@@ -18,15 +18,55 @@ def _pandas() -> Any:
 
 
 def to_pandas(indices: Any, scores: Any = None, *, titles: Any = None, ids: Any = None) -> Any:
-    """``most_similar``'s answer as a tidy ``pandas.DataFrame``, one row per (article,
-    neighbour) pair, best neighbours first: columns ``article``, ``neighbour`` (row numbers,
-    or ``ids`` when given), ``rank`` (1 = most similar), ``score``, and with ``titles`` also
-    ``article_title`` and ``neighbour_title``. Missing neighbours (-1) are left out.
+    """Return the answer of :func:`most_similar` as a tidy pandas DataFrame.
 
-    ``indices`` may be the whole result: ``to_pandas(textsim.most_similar(X), titles=t)``.
-    ``titles`` and ``ids`` name rows and neighbours alike, so they are for a collection
-    compared with itself (``most_similar(X)``); for ``most_similar(X, Y)`` leave them out and
-    join the row numbers to your own tables.
+    One row per (article, neighbour) pair, best neighbours first; missing neighbours (-1) are
+    left out. ``titles`` and ``ids`` name rows and neighbours alike, so they are for a
+    collection compared with itself (``most_similar(X)``); for ``most_similar(X, Y)`` leave
+    them out and join the row numbers to your own tables.
+
+    Parameters
+    ----------
+    indices : numpy.ndarray of shape (n_rows, k) or Neighbours
+        The neighbours, or the whole result: ``to_pandas(textsim.most_similar(X))``.
+    scores : numpy.ndarray of shape (n_rows, k) or None, default=None
+        Their scores; None when ``indices`` is the whole result.
+    titles : sequence of str or None, default=None
+        A title per row: adds ``article_title`` and ``neighbour_title``.
+    ids : sequence or None, default=None
+        An id per row, in place of the row numbers.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``article``, ``neighbour`` (row numbers, or ``ids``), ``rank``
+        (1 = most similar), ``score``, and with ``titles`` ``article_title`` and
+        ``neighbour_title``.
+
+    Raises
+    ------
+    TypeError
+        If given a :class:`SimilarityIndex` answer (use its own ``to_pandas()``), or no
+        scores.
+    ValueError
+        If the arrays' shapes differ, or there are fewer ids or titles than rows.
+    ImportError
+        If pandas is not installed.
+
+    See Also
+    --------
+    Neighbours.to_pandas : The same, as a method.
+    Matches.to_pandas : The table of a SimilarityIndex answer.
+
+    Examples
+    --------
+    >>> import textsim
+    >>> X = textsim.TfidfVectorizer().fit_transform(["সোনার তরী", "সোনার বাংলা", "তরী"])
+    >>> textsim.to_pandas(textsim.most_similar(X, k=1), ids=["a", "b", "c"]).round(3)
+      article neighbour  rank  score
+    0       a         c     1  0.707
+    1       b         a     1  0.428
+    2       c         a     1  0.707
     """
     pandas = _pandas()
     if getattr(indices, "_labels_itself", False):

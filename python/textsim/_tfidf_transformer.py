@@ -16,9 +16,41 @@ from textsim._exceptions import NotFittedError
 class TfidfTransformer(TextsimEstimator):
     """Transform a count matrix to a normalized tf or tf-idf representation.
 
-    scikit-learn's ``TfidfTransformer``: idf = ln((1 + n) / (1 + df)) + 1 with ``smooth_idf``
-    (else ln(n / df) + 1), ``sublinear_tf`` replaces tf by 1 + ln(tf), rows normalized by
-    ``norm``. float32 input stays float32; anything else becomes float64.
+    scikit-learn's ``TfidfTransformer``, with the weighting done in Rust in parallel over
+    rows. float32 input stays float32; anything else becomes float64.
+
+    Parameters
+    ----------
+    norm : {"l1", "l2"} or None, default="l2"
+        Scale each row to unit length in this norm; None leaves rows as they are.
+    use_idf : bool, default=True
+        Weight terms by their inverse document frequency.
+    smooth_idf : bool, default=True
+        Smooth the idf, as if one more document held every term once:
+        idf = ln((1 + n) / (1 + df)) + 1;
+        False: ln(n / df) + 1.
+    sublinear_tf : bool, default=False
+        Replace each count tf by 1 + ln(tf).
+
+    Attributes
+    ----------
+    idf_ : numpy.ndarray of shape (n_features,)
+        The inverse document frequency of each column (with ``use_idf=True``).
+    n_features_in_ : int
+        The number of columns seen by ``fit``.
+
+    See Also
+    --------
+    TfidfVectorizer : Counting and weighting in one step.
+    CountVectorizer : The counts this weighs.
+
+    Examples
+    --------
+    >>> import textsim
+    >>> counts = textsim.CountVectorizer().fit_transform(["সোনার তরী", "সোনার বাংলা"])
+    >>> textsim.TfidfTransformer().fit_transform(counts).toarray().round(3)
+    array([[0.815, 0.   , 0.58 ],
+           [0.   , 0.815, 0.58 ]])
     """
 
     _input_is_text = False
@@ -45,7 +77,37 @@ class TfidfTransformer(TextsimEstimator):
         _params.norm("TfidfTransformer", self.norm)
 
     def fit(self, X: Any, y: Any = None) -> TfidfTransformer:
-        """Learn the idf vector (global term weights)."""
+        """Learn the idf vector (global term weights).
+
+        Parameters
+        ----------
+        X : sparse matrix or array-like of shape (n_documents, n_features)
+            A count matrix.
+        y : None
+            Ignored (scikit-learn's signature).
+
+        Returns
+        -------
+        TfidfTransformer
+            The fitted transformer.
+
+        Raises
+        ------
+        ValueError
+            If ``X`` holds NaN or infinite values, or ``norm`` is not one it takes.
+
+        See Also
+        --------
+        transform : Weigh a count matrix.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> import textsim
+        >>> transformer = textsim.TfidfTransformer().fit(np.array([[1, 1], [1, 0]]))
+        >>> transformer.idf_.round(3)
+        array([1.   , 1.405])
+        """
         with self._unchanged_on_failure():
             return self._fit(X)
 
@@ -77,7 +139,39 @@ class TfidfTransformer(TextsimEstimator):
 
     @restores_on_failure
     def transform(self, X: Any, copy: bool = True) -> sp.csr_matrix:
-        """The tf-idf weighted, normalized matrix."""
+        """Return the tf-idf weighted, normalized matrix.
+
+        Parameters
+        ----------
+        X : sparse matrix or array-like of shape (n_documents, n_features)
+            A count matrix with the columns of the one ``fit`` saw.
+        copy : bool, default=True
+            Weigh a copy; False may weigh a CSR matrix of floats in place.
+
+        Returns
+        -------
+        scipy.sparse.csr_matrix of shape (n_documents, n_features)
+            The weighted matrix.
+
+        Raises
+        ------
+        textsim.NotFittedError
+            If the transformer is not fitted.
+        ValueError
+            If ``X`` has another number of columns than ``fit`` saw.
+
+        See Also
+        --------
+        fit_transform : Fit, then transform.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> import textsim
+        >>> transformer = textsim.TfidfTransformer(use_idf=False).fit(np.array([[3, 4]]))
+        >>> transformer.transform(np.array([[3, 4]])).toarray()
+        array([[0.6, 0.8]])
+        """
         if not (hasattr(self, "n_features_in_") or hasattr(self, "idf_")):
             raise NotFittedError(
                 "This TfidfTransformer instance is not fitted yet. Call 'fit' with appropriate "
@@ -103,11 +197,66 @@ class TfidfTransformer(TextsimEstimator):
 
     @restores_on_failure
     def fit_transform(self, X: Any, y: Any = None) -> sp.csr_matrix:
-        """``fit`` then ``transform``."""
+        """Learn the idf of a count matrix and return it weighted.
+
+        Parameters
+        ----------
+        X : sparse matrix or array-like of shape (n_documents, n_features)
+            A count matrix.
+        y : None
+            Ignored (scikit-learn's signature).
+
+        Returns
+        -------
+        scipy.sparse.csr_matrix of shape (n_documents, n_features)
+            The weighted matrix, as ``fit(X).transform(X)``.
+
+        See Also
+        --------
+        fit : Learn the idf alone.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> import textsim
+        >>> X = textsim.TfidfTransformer(norm=None).fit_transform(np.array([[1, 1], [1, 0]]))
+        >>> X.toarray().round(3)
+        array([[1.   , 1.405],
+               [1.   , 0.   ]])
+        """
         return self.fit(X).transform(X)
 
     def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
-        """The output feature names: the input ones (one output feature per input feature)."""
+        """Return the output feature names: the input ones (one output per input feature).
+
+        Parameters
+        ----------
+        input_features : array-like of str or None, default=None
+            The input feature names; None: ``x0``, ``x1``, ...
+
+        Returns
+        -------
+        numpy.ndarray of str objects
+            The names.
+
+        Raises
+        ------
+        ValueError
+            If ``input_features`` has another length than the fitted number of features.
+        textsim.NotFittedError
+            If ``input_features`` is None and the transformer is not fitted.
+
+        See Also
+        --------
+        TfidfVectorizer.get_feature_names_out : The terms themselves.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> import textsim
+        >>> textsim.TfidfTransformer().fit(np.eye(2)).get_feature_names_out()
+        array(['x0', 'x1'], dtype=object)
+        """
         n = getattr(self, "n_features_in_", None)
         if n is None and hasattr(self, "idf_"):
             n = len(self.idf_)

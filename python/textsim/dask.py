@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import functools
 import re
-from typing import Any
+from typing import Any, TypeVar
 
 import dask
 import dask.array as da
@@ -40,9 +40,12 @@ from textsim._similarity import groups_across as _groups_across
 from textsim._similarity import most_similar as _most_similar
 from textsim._similarity import near_duplicates as _near_duplicates
 from textsim._similarity import similar_pairs as _similar_pairs
+from textsim._count_vectorizer import CountVectorizer
 from textsim._stats import CorpusStats
 
 __all__ = ["fit", "most_similar", "near_duplicates", "similar_pairs", "stats", "transform"]
+
+_Vectorizer = TypeVar("_Vectorizer", bound=CountVectorizer)
 
 
 def _partitions(collection: Any) -> list[Any]:
@@ -118,8 +121,48 @@ def _renumbered(error: Any, number: int) -> Any:
 
 
 def stats(vectorizer: Any, collection: Any, *, split_every: int = 8) -> CorpusStats:
-    """The corpus statistics of ``collection`` for ``vectorizer``'s analyzer settings: one
-    CorpusStats per partition, merged in a tree of ``split_every`` at a time."""
+    """Compute the corpus statistics of a Dask collection.
+
+    One :class:`textsim.CorpusStats` per partition, merged in a tree (``Bag.reduction``) of
+    ``split_every`` at a time; the result equals the statistics of all the documents in one
+    process.
+
+    Parameters
+    ----------
+    vectorizer : CountVectorizer or TfidfVectorizer
+        Whose analyzer settings the statistics count for.
+    collection : dask.bag.Bag, dask.dataframe.Series or dask.array.Array
+        The documents: a bag of str, a Series (or one-column DataFrame) of str, or a 1-d
+        array of str, one partition per task.
+    split_every : int, default=8
+        How many partitions' statistics are merged by one task.
+
+    Returns
+    -------
+    CorpusStats
+        The statistics of all the documents.
+
+    Raises
+    ------
+    textsim.ParameterError
+        If ``vectorizer`` is not a CountVectorizer or TfidfVectorizer.
+
+    See Also
+    --------
+    fit : Fit a vectorizer from them.
+
+    Examples
+    --------
+    >>> import dask
+    >>> import dask.bag as db
+    >>> import textsim
+    >>> import textsim.dask
+    >>> docs = ["ঢাকায় আজ ভারী বৃষ্টি", "ঢাকায় ভারী বৃষ্টি", "শেয়ারবাজারে দরপতন", "ঢাকায় আজ ভারী বৃষ্টি"]
+    >>> bag = db.from_sequence(docs, npartitions=2)
+    >>> with dask.config.set(scheduler="synchronous"):
+    ...     textsim.dask.stats(textsim.TfidfVectorizer(), bag)
+    CorpusStats(6 terms, 4 documents)
+    """
     empty = CorpusStats(vectorizer)
     partitions = _partitions(collection)
     if not partitions:
@@ -140,10 +183,48 @@ def stats(vectorizer: Any, collection: Any, *, split_every: int = 8) -> CorpusSt
     return stats
 
 
-def fit(vectorizer: Any, collection: Any, *, split_every: int = 8) -> Any:
-    """Fits ``vectorizer`` (a CountVectorizer or TfidfVectorizer) on ``collection``: the same
-    vocabulary and idf as ``vectorizer.fit`` on all its documents. Returns the vectorizer."""
-    return vectorizer.fit_from_stats(stats(vectorizer, collection, split_every=split_every))
+def fit(vectorizer: _Vectorizer, collection: Any, *, split_every: int = 8) -> _Vectorizer:
+    """Fit a vectorizer on a Dask collection.
+
+    Each partition becomes statistics, merged as in :func:`stats`; the vectorizer is
+    finalised on the client with the same vocabulary and idf as ``vectorizer.fit`` on all
+    the documents.
+
+    Parameters
+    ----------
+    vectorizer : CountVectorizer or TfidfVectorizer
+        The vectorizer to fit (in place).
+    collection : dask.bag.Bag, dask.dataframe.Series or dask.array.Array
+        The documents: a bag of str, a Series (or one-column DataFrame) of str, or a 1-d
+        array of str, one partition per task.
+    split_every : int, default=8
+        How many partitions' statistics are merged by one task.
+
+    Returns
+    -------
+    CountVectorizer or TfidfVectorizer
+        The vectorizer, fitted.
+
+    See Also
+    --------
+    transform : The matrix of a collection.
+
+    Examples
+    --------
+    >>> import dask
+    >>> import dask.bag as db
+    >>> import textsim
+    >>> import textsim.dask
+    >>> docs = ["ঢাকায় আজ ভারী বৃষ্টি", "ঢাকায় ভারী বৃষ্টি", "শেয়ারবাজারে দরপতন", "ঢাকায় আজ ভারী বৃষ্টি"]
+    >>> bag = db.from_sequence(docs, npartitions=2)
+    >>> with dask.config.set(scheduler="synchronous"):
+    ...     vectorizer = textsim.dask.fit(textsim.TfidfVectorizer(), bag)
+    >>> local = textsim.TfidfVectorizer().fit(docs)
+    >>> bool((vectorizer.idf_ == local.idf_).all())
+    True
+    """
+    vectorizer.fit_from_stats(stats(vectorizer, collection, split_every=split_every))
+    return vectorizer
 
 
 def _shared(value: Any) -> Any:
@@ -181,12 +262,51 @@ def _within_partition(error: Any, partition: int) -> None:
 
 
 def transform(vectorizer: Any, collection: Any) -> da.Array:
-    """The document-term (or TF-IDF) matrix of ``collection`` as a dask array of CSR blocks,
-    one row block per partition (block sizes are unknown until computed, except for a dask
-    array input). A bad document is named by its number in the whole collection for a dask
-    array, and otherwise by its number within its partition and the partition's number
-    (``error.partition``): numbering it globally would mean reading every partition before
-    it."""
+    """Transform a Dask collection to a dask array of CSR blocks.
+
+    One row block per partition; the fitted vectorizer is one node of the graph, sent from
+    the client once and fetched by each worker once. A bad document is named by its number
+    in the whole collection for a dask array, and otherwise by its number within its
+    partition and the partition's number (``error.partition``): numbering it globally would
+    mean reading every partition before it.
+
+    Parameters
+    ----------
+    vectorizer : CountVectorizer, TfidfVectorizer or HashingVectorizer
+        A fitted vectorizer.
+    collection : dask.bag.Bag, dask.dataframe.Series or dask.array.Array
+        The documents: a bag of str, a Series (or one-column DataFrame) of str, or a 1-d
+        array of str, one partition per task.
+
+    Returns
+    -------
+    dask.array.Array
+        The document-term (or TF-IDF) matrix, blocks of ``scipy.sparse.csr_matrix``; block
+        sizes are unknown until computed, except for a dask array input.
+
+    Raises
+    ------
+    textsim.NotFittedError
+        If the vectorizer is not fitted.
+
+    See Also
+    --------
+    most_similar : Neighbours over the blocks.
+
+    Examples
+    --------
+    >>> import dask
+    >>> import dask.bag as db
+    >>> import textsim
+    >>> import textsim.dask
+    >>> docs = ["ঢাকায় আজ ভারী বৃষ্টি", "ঢাকায় ভারী বৃষ্টি", "শেয়ারবাজারে দরপতন", "ঢাকায় আজ ভারী বৃষ্টি"]
+    >>> bag = db.from_sequence(docs, npartitions=2)
+    >>> with dask.config.set(scheduler="synchronous"):
+    ...     vectorizer = textsim.dask.fit(textsim.TfidfVectorizer(), bag)
+    ...     X = textsim.dask.transform(vectorizer, bag).compute()
+    >>> X.shape, (X != vectorizer.transform(docs)).nnz
+    ((4, 6), 0)
+    """
     meta = vectorizer.transform([])  # also checks that the vectorizer is fitted
     n_features = meta.shape[1]
     known_rows = collection.chunks[0] if isinstance(collection, da.Array) else None
@@ -244,13 +364,55 @@ def _row_blocks(X: Any) -> da.Array:
 def most_similar(
     X: Any, Y: Any = None, *, k: int = 10, min_score: float | None = None
 ) -> tuple[da.Array, da.Array]:
-    """For each row of the dask array ``X`` (of CSR blocks, say from :func:`transform`), its
-    ``k`` most similar rows of ``Y`` (of ``X`` itself, each row excluding itself, when None):
-    ``(indices, scores)``, two lazy ``(n_rows, k)`` dask arrays equal to
-    ``textsim.most_similar`` on the whole matrices (same neighbours, same scores, bit for bit).
+    """Find the k most similar rows of each row of a dask array, by cosine.
 
     Work is tiled: every pair (row block of X, row block of Y) is one task computing that
-    tile's top-k, and each row block's tiles are merged into its global top-k."""
+    tile's top-k, and each row block's tiles are merged into its global top-k, equal to
+    :func:`textsim.most_similar` on the whole matrices (same neighbours, same scores, bit for
+    bit).
+
+    Parameters
+    ----------
+    X : dask.array.Array of shape (n_rows, n_features)
+        The rows, blocks of CSR matrices (from :func:`transform`, say).
+    Y : dask.array.Array of shape (m_rows, n_features) or None, default=None
+        The rows to search; None: ``X`` itself, each row excluding itself.
+    k : int, default=10
+        The number of neighbours of each row.
+    min_score : float or None, default=None
+        As in :func:`textsim.most_similar`.
+
+    Returns
+    -------
+    tuple of (dask.array.Array, dask.array.Array)
+        ``(indices, scores)``, two lazy ``(n_rows, k)`` arrays.
+
+    Raises
+    ------
+    TypeError
+        If ``X`` or ``Y`` is not a 2-d dask array.
+    ValueError
+        If ``X`` and ``Y`` have different numbers of columns.
+
+    See Also
+    --------
+    textsim.most_similar : The same in memory.
+
+    Examples
+    --------
+    >>> import dask
+    >>> import dask.bag as db
+    >>> import textsim
+    >>> import textsim.dask
+    >>> docs = ["ঢাকায় আজ ভারী বৃষ্টি", "ঢাকায় ভারী বৃষ্টি", "শেয়ারবাজারে দরপতন", "ঢাকায় আজ ভারী বৃষ্টি"]
+    >>> bag = db.from_sequence(docs, npartitions=2)
+    >>> with dask.config.set(scheduler="synchronous"):
+    ...     vectorizer = textsim.dask.fit(textsim.TfidfVectorizer(), bag)
+    ...     X = textsim.dask.transform(vectorizer, bag)
+    ...     indices, scores = textsim.dask.most_similar(X, k=1)
+    ...     indices.compute().ravel().tolist()
+    [3, 0, -1, 0]
+    """
     k = _params.k(k)
     X = _row_blocks(X)
     Yb = X if Y is None else _row_blocks(Y)
@@ -295,14 +457,55 @@ def _row_block_of_pairs(tiles: list[Any], sizes: list[int], first: int) -> sp.cs
 def similar_pairs(
     X: Any, Y: Any = None, *, min_score: float, algorithm: str = "auto"
 ) -> da.Array:
-    """Every pair of a row of the dask array ``X`` (of CSR blocks, say from :func:`transform`)
-    and a row of ``Y`` (of ``X`` itself, each unordered pair once, when None) with cosine at
-    least ``min_score``: a lazy dask array of CSR row blocks whose computed value equals
-    ``textsim.similar_pairs`` on the whole matrices (same pairs, same scores, bit for bit).
+    """Find every pair of rows of dask arrays with cosine at least a threshold.
 
-    Work is tiled: every pair (row block of X, row block of Y) is one task (within one matrix,
-    only the blocks on and above the diagonal), each computing that tile's pairs with the kernel
-    ``algorithm`` names (see :func:`textsim.similar_pairs`)."""
+    Work is tiled: every pair (row block of X, row block of Y) is one task (within one
+    matrix, only the blocks on and above the diagonal), each computing that tile's pairs.
+    The computed value equals :func:`textsim.similar_pairs` on the whole matrices (same
+    pairs, same scores, bit for bit).
+
+    Parameters
+    ----------
+    X : dask.array.Array of shape (n_rows, n_features)
+        The rows, blocks of CSR matrices (from :func:`transform`, say).
+    Y : dask.array.Array of shape (m_rows, n_features) or None, default=None
+        The other rows; None: each unordered pair of rows of ``X`` once.
+    min_score : float
+        The threshold, above 0 and at most 1.
+    algorithm : {"auto", "pruned", "full"}, default="auto"
+        The kernel of each tile, as in :func:`textsim.similar_pairs`.
+
+    Returns
+    -------
+    dask.array.Array
+        A lazy array of CSR row blocks of the scores.
+
+    Raises
+    ------
+    textsim.ParameterError
+        If ``min_score`` or ``algorithm`` is invalid.
+    ValueError
+        If ``X`` and ``Y`` have different numbers of columns.
+
+    See Also
+    --------
+    textsim.similar_pairs : The same in memory.
+
+    Examples
+    --------
+    >>> import dask
+    >>> import dask.bag as db
+    >>> import textsim
+    >>> import textsim.dask
+    >>> docs = ["ঢাকায় আজ ভারী বৃষ্টি", "ঢাকায় ভারী বৃষ্টি", "শেয়ারবাজারে দরপতন", "ঢাকায় আজ ভারী বৃষ্টি"]
+    >>> bag = db.from_sequence(docs, npartitions=2)
+    >>> with dask.config.set(scheduler="synchronous"):
+    ...     vectorizer = textsim.dask.fit(textsim.TfidfVectorizer(), bag)
+    ...     X = textsim.dask.transform(vectorizer, bag)
+    ...     pairs = textsim.dask.similar_pairs(X, min_score=0.9).compute()
+    >>> pairs.nonzero()
+    (array([0], dtype=int32), array([3], dtype=int32))
+    """
     _params.pair_threshold(min_score)
     _params.algorithm(algorithm)
     X = _row_blocks(X)
@@ -349,13 +552,50 @@ def _tile_joins(x: Any, y: Any, min_score: float, algorithm: str, diagonal: bool
 def near_duplicates(
     X: Any, *, min_score: float = 0.9, algorithm: str = "auto"
 ) -> np.ndarray:
-    """A group label per row of the dask array ``X``: the labels ``textsim.near_duplicates``
-    gives on the whole matrix (rows joined by chains of pairs with cosine >= ``min_score``,
-    groups numbered in the order of their first rows).
+    """Label groups of near-duplicate rows of a dask array (computes).
 
     Every tile on and above the diagonal (row block i, row block j >= i) is one task that
     returns its groups as one join per row (memory of its rows, never of its pairs, however
-    many copies a block holds); the client merges the joins with union-find. Computes."""
+    many copies a block holds); the client merges the joins with union-find.
+
+    Parameters
+    ----------
+    X : dask.array.Array of shape (n_rows, n_features)
+        The rows, blocks of CSR matrices (from :func:`transform`, say).
+    min_score : float, default=0.9
+        The cosine at which two rows are copies, above 0 and at most 1.
+    algorithm : {"auto", "pruned", "full"}, default="auto"
+        The kernel of each tile, as in :func:`textsim.similar_pairs`.
+
+    Returns
+    -------
+    numpy.ndarray of int64 of shape (n_rows,)
+        The labels :func:`textsim.near_duplicates` gives on the whole matrix (groups
+        numbered in the order of their first rows).
+
+    Raises
+    ------
+    textsim.ParameterError
+        If ``min_score`` or ``algorithm`` is invalid.
+
+    See Also
+    --------
+    textsim.near_duplicates : The same in memory.
+
+    Examples
+    --------
+    >>> import dask
+    >>> import dask.bag as db
+    >>> import textsim
+    >>> import textsim.dask
+    >>> docs = ["ঢাকায় আজ ভারী বৃষ্টি", "ঢাকায় ভারী বৃষ্টি", "শেয়ারবাজারে দরপতন", "ঢাকায় আজ ভারী বৃষ্টি"]
+    >>> bag = db.from_sequence(docs, npartitions=2)
+    >>> with dask.config.set(scheduler="synchronous"):
+    ...     vectorizer = textsim.dask.fit(textsim.TfidfVectorizer(), bag)
+    ...     X = textsim.dask.transform(vectorizer, bag)
+    ...     textsim.dask.near_duplicates(X, min_score=0.9)
+    array([0, 1, 2, 0])
+    """
     _params.pair_threshold(min_score)
     _params.algorithm(algorithm)
     X = _row_blocks(X)

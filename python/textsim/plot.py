@@ -25,8 +25,36 @@ MOST_ARTICLES = 40
 
 
 class Heatmap:
-    """A similarity heatmap: ``figure`` (matplotlib), ``axes``, ``scores`` (the cosine matrix)
-    and ``legend`` (``(label, title)`` pairs). In Jupyter it shows the picture and the legend."""
+    """A similarity heatmap and its legend: what :func:`similarity_heatmap` returns.
+
+    In Jupyter it shows the picture and the legend (a table, where Bengali titles are shaped
+    correctly); in a terminal, the legend as text.
+
+    Parameters
+    ----------
+    figure : matplotlib.figure.Figure
+        The figure drawn into.
+    axes : matplotlib.axes.Axes
+        The axes of the heatmap.
+    scores : numpy.ndarray of shape (n, n)
+        The cosine matrix drawn.
+    legend : list of (str, str)
+        ``(label, title)`` pairs, one per article.
+
+    See Also
+    --------
+    similarity_heatmap : Makes it.
+
+    Examples
+    --------
+    >>> import textsim
+    >>> from textsim.plot import similarity_heatmap
+    >>> X = textsim.TfidfVectorizer().fit_transform(["সোনার তরী", "সোনার বাংলা"])
+    >>> similarity_heatmap(X, ["তরী", "বাংলা"])
+    Heatmap of 2 articles (cosine similarity)
+      A: তরী
+      B: বাংলা
+    """
 
     def __init__(self, figure: Any, axes: Any, scores: np.ndarray, legend: list[tuple[str, str]]):
         self.figure = figure
@@ -71,14 +99,56 @@ def similarity_heatmap(
     annotate: bool = True,
     cmap: str = "viridis",
 ) -> Heatmap:
-    """The cosine similarity of every pair of rows of ``X`` (a handful of articles' TF-IDF
-    vectors, at most 40) as a heatmap.
+    """Draw the cosine similarity of every pair of a handful of articles as a heatmap.
 
-    Cells are labelled with ``labels`` (default ``A``, ``B``, ...; give ASCII ones, matplotlib
-    cannot draw Bengali properly) and the returned :class:`Heatmap`'s ``legend`` pairs each label
-    with its entry of ``titles``. ``ax``: draw into these matplotlib axes (else a new figure,
-    not shown by pyplot: display the returned object). ``annotate`` writes each score in its
-    cell.
+    matplotlib draws text without shaping it, so Bengali conjuncts and vowel signs come out
+    broken: the cells are labelled with short ASCII labels, and the legend of the returned
+    :class:`Heatmap` pairs each label with its title.
+
+    Parameters
+    ----------
+    X : sparse matrix or array-like of shape (n, n_features)
+        The articles' TF-IDF vectors, 1 to 40 of them.
+    titles : sequence of str or None, default=None
+        A title per article, for the legend.
+    labels : sequence of str or None, default=None
+        The cells' labels (default ``A``, ``B``, ...); give ASCII ones.
+    ax : matplotlib.axes.Axes or None, default=None
+        Draw into these axes; None makes a new figure, not shown by pyplot (display the
+        returned object).
+    annotate : bool, default=True
+        Write each score in its cell (for at most 20 articles).
+    cmap : str, default="viridis"
+        The matplotlib colour map.
+
+    Returns
+    -------
+    Heatmap
+        The figure, the axes, the scores and the legend.
+
+    Raises
+    ------
+    ValueError
+        If there are not 1 to 40 articles, or ``labels`` or ``titles`` has another length.
+    ImportError
+        If matplotlib is not installed.
+
+    See Also
+    --------
+    textsim.cosine_similarity : The scores drawn.
+
+    Examples
+    --------
+    >>> import textsim
+    >>> from textsim.plot import similarity_heatmap
+    >>> X = textsim.TfidfVectorizer().fit_transform(["সোনার তরী", "সোনার বাংলা", "তরী"])
+    >>> heatmap = similarity_heatmap(X, ["তরী", "বাংলা", "তরী ২"], labels=["T", "B", "T2"])
+    >>> heatmap.legend
+    [('T', 'তরী'), ('B', 'বাংলা'), ('T2', 'তরী ২')]
+    >>> heatmap.scores.round(2)
+    array([[1.  , 0.43, 0.71],
+           [0.43, 1.  , 0.  ],
+           [0.71, 0.  , 1.  ]])
     """
     try:
         from matplotlib.figure import Figure
