@@ -69,13 +69,19 @@ def is_missing(value: Any) -> bool:
     return kind.__module__.startswith("pandas") and kind.__name__ in ("NAType", "NaTType")
 
 
-def _refused(position: int, value: Any, label: Any = None, pandas: bool = False) -> MissingDocumentError:
-    where = f"document {position}" + (f" (index label {label!r})" if label is not None else "")
-    fill = " (e.g. docs.fillna(''))" if pandas else ""
-    message = (
-        f"{where} is missing ({value!r}); drop or fill the missing documents first{fill}, or "
-        "pass missing='empty' to read them as empty documents"
-    )
+def _refused(
+    position: int | None, value: Any, label: Any = None, pandas: bool = False
+) -> MissingDocumentError:
+    if position is None:  # a document given on its own (``Tokenizer.tokenize(None)``)
+        where, hint = "the document", "pass a str or bytes, or missing='empty' to read it as empty"
+    else:
+        where = f"document {position}" + (f" (index label {label!r})" if label is not None else "")
+        fill = " (e.g. docs.fillna(''))" if pandas else ""
+        hint = (
+            f"drop or fill the missing documents first{fill}, or pass missing='empty' to read "
+            "them as empty documents"
+        )
+    message = f"{where} is missing ({value!r}); {hint}"
     if isinstance(value, float):
         # scikit-learn's words for NaN first, so that code matching them keeps working.
         message = f"{SKLEARN_NAN} ({message})"
@@ -83,15 +89,9 @@ def _refused(position: int, value: Any, label: Any = None, pandas: bool = False)
 
 
 def refused_alone(value: Any) -> MissingDocumentError:
-    """The error for a missing document given on its own (``Tokenizer.tokenize(None)``): the
-    same class as for one among many, without a number."""
-    message = (
-        f"the document is missing ({value!r}); pass a str or bytes, or missing='empty' to read "
-        "it as an empty document"
-    )
-    if isinstance(value, float):
-        message = f"{SKLEARN_NAN} ({message})"
-    return MissingDocumentError(message, None)
+    """The error for a missing document given on its own: the same class as for one among
+    many, without a number."""
+    return _refused(None, value)
 
 
 def without_missing(raw: Any, missing: str, first_document: int = 0) -> Any:
