@@ -14,6 +14,8 @@ are made in Python, then counted and weighted in Rust.
 
 from __future__ import annotations
 
+import re
+
 import warnings
 from collections.abc import Callable
 from typing import Any
@@ -103,13 +105,19 @@ _PARAMETER_DOCS = {
 
 def vectorizer_parameters(docstring: str, names: list[str], extra: dict[str, str]) -> str:
     """``docstring`` with its ``<parameters>`` line replaced by the numpydoc entries of
-    ``names``, from the shared ones or from ``extra``."""
+    ``names``, from the shared ones or from ``extra``, indented as that line is (Python 3.13
+    strips docstrings' common indentation at compile time; earlier versions keep it)."""
+    found = re.search(r"^( *)<parameters>\n", docstring, flags=re.MULTILINE)
+    if found is None:
+        raise AssertionError("the docstring has no <parameters> line")
+    indent = found.group(1)
     entries = []
     for name in names:
         text = extra.get(name) or _PARAMETER_DOCS[name]
         first, _, rest = text.partition("\n")
-        entries.append("    " + first + "".join("\n        " + line.strip() for line in rest.splitlines()))
-    return docstring.replace("    <parameters>\n", "\n".join(entries) + "\n", 1)
+        body = "".join(f"\n{indent}    " + line.strip() for line in rest.splitlines())
+        entries.append(indent + first + body)
+    return docstring[: found.start()] + "\n".join(entries) + "\n" + docstring[found.end() :]
 
 
 class Vectorizer(TextsimEstimator):
