@@ -7,7 +7,7 @@ use rustc_hash::FxHashMap;
 
 use crate::error::Error;
 use crate::matrix::numeric::Index;
-use crate::runtime::alloc::{try_filled, try_with_capacity, try_zeroed};
+use crate::runtime::alloc::{try_filled, try_zeroed};
 
 /// The rank of a column Y does not store.
 pub(crate) const ABSENT: u32 = u32::MAX;
@@ -28,43 +28,65 @@ pub(crate) enum RankLookup {
 
 impl ColumnRanks {
     pub(crate) fn of<I: Index>(indices: &[I], n_columns: usize) -> Result<Self, Error> {
-        let what = "the column ranks";
         let tabulate = n_columns <= indices.len().saturating_mul(2).saturating_add(4096);
-        let mut by_frequency: Vec<(u64, usize)> = if tabulate {
-            let counts = count_columns(indices, n_columns)?;
-            let used = counts.iter().filter(|&&n| n > 0).count();
-            let mut by_frequency = try_with_capacity(used, what)?;
-            by_frequency.extend(
-                counts
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, &n)| n > 0)
-                    .map(|(c, &n)| (n as u64, c)),
-            );
-            by_frequency
+        if tabulate {
+            Self::tabulated_of(indices, n_columns)
         } else {
-            let mut counts: FxHashMap<usize, u64> = FxHashMap::default();
-            for &c in indices {
-                *counts.entry(c.index()).or_insert(0) += 1;
+            Self::mapped_of(indices)
+        }
+    }
+
+    /// Ranked by a counting sort over the frequencies (none is above the number of entries, so
+    /// its table is sized by what is stored): two passes over the columns instead of a sort.
+    /// On 12,000 blog posts (345,906 columns, 2 threads) the ranking took 12-30 ms sorted and
+    /// 5-14 ms counted, alternating builds on a busy machine (2026-12-03).
+    fn tabulated_of<I: Index>(indices: &[I], n_columns: usize) -> Result<Self, Error> {
+        let what = "the column ranks";
+        let counts = count_columns(indices, n_columns)?;
+        let most = counts.iter().copied().max().unwrap_or(0) as usize;
+        // First the columns of each frequency, most frequent first; then each column's rank,
+        // columns ascending within a frequency.
+        let mut next_rank = try_zeroed::<u32>(most + 1, what)?;
+        for &n in &counts {
+            next_rank[n as usize] += 1;
+        }
+        let mut ranked = 0u32;
+        for frequency in (1..=most).rev() {
+            let columns = next_rank[frequency];
+            next_rank[frequency] = ranked;
+            ranked += columns;
+        }
+        let mut table = try_filled(n_columns, ABSENT, what)?;
+        let mut frequencies = try_zeroed::<u64>(ranked as usize, what)?;
+        for (c, &n) in counts.iter().enumerate() {
+            if n > 0 {
+                let rank = next_rank[n as usize];
+                next_rank[n as usize] += 1;
+                table[c] = rank;
+                frequencies[rank as usize] = n as u64;
             }
-            counts.into_iter().map(|(c, n)| (n, c)).collect()
-        };
+        }
+        Ok(ColumnRanks {
+            lookup: RankLookup::Table(table),
+            frequencies,
+        })
+    }
+
+    /// Ranked through a hash map: the matrix's width is far beyond its entries.
+    fn mapped_of<I: Index>(indices: &[I]) -> Result<Self, Error> {
+        let mut counts: FxHashMap<usize, u64> = FxHashMap::default();
+        for &c in indices {
+            *counts.entry(c.index()).or_insert(0) += 1;
+        }
+        let mut by_frequency: Vec<(u64, usize)> = counts.into_iter().map(|(c, n)| (n, c)).collect();
         by_frequency.par_sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-        let lookup = if tabulate {
-            let mut table = try_filled(n_columns, ABSENT, what)?;
-            for (rank, &(_, c)) in by_frequency.iter().enumerate() {
-                table[c] = rank as u32;
-            }
-            RankLookup::Table(table)
-        } else {
-            RankLookup::Map(
-                by_frequency
-                    .iter()
-                    .enumerate()
-                    .map(|(rank, &(_, c))| (c, rank as u32))
-                    .collect(),
-            )
-        };
+        let lookup = RankLookup::Map(
+            by_frequency
+                .iter()
+                .enumerate()
+                .map(|(rank, &(_, c))| (c, rank as u32))
+                .collect(),
+        );
         let frequencies = by_frequency.iter().map(|&(n, _)| n).collect();
         Ok(ColumnRanks {
             lookup,
