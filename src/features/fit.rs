@@ -16,6 +16,7 @@ use crate::features::counts::Counts;
 use crate::features::intern::Interner;
 use crate::features::prune::kept_terms;
 use crate::features::source::FeatureSource;
+use crate::features::transform::unmark;
 use crate::features::vocabulary::{FitOptions, Vocabulary};
 use crate::runtime::alloc::{
     try_filled, try_push, try_reserve, try_resize, try_with_capacity, try_zeroed,
@@ -102,18 +103,19 @@ impl ChunkCounts {
         for i in range {
             row.clear();
             let terms = &mut self.terms;
-            // A failure leaves this worker's tables part-way through a document; the fit then
-            // fails as a whole and they are dropped.
-            source
+            // A failure can leave `slot` shorter than the terms interned (a term interned, its
+            // slot not made): it is grown to whatever id comes next.
+            let counted = source
                 .for_each_feature(i, scratch, &mut |feature| {
                     let id = terms.intern(feature)?;
-                    if id as usize == slot.len() {
-                        try_push(slot, u32::MAX, COUNTS)?;
+                    if id as usize >= slot.len() {
+                        try_resize(slot, id as usize + 1, u32::MAX, COUNTS)?;
                     }
                     let s = &mut slot[id as usize];
                     if *s == u32::MAX {
-                        *s = row.len() as u32;
+                        // Marked once pushed: a failed push leaves no mark behind.
                         try_push(row, (id, 1), COUNTS)?;
+                        *s = (row.len() - 1) as u32;
                     } else {
                         row[*s as usize].1 += 1;
                     }
@@ -125,8 +127,13 @@ impl ChunkCounts {
                     try_reserve(&mut self.columns, row.len(), COUNTS)?;
                     try_reserve(&mut self.counts, row.len(), COUNTS)?;
                     try_reserve(&mut self.indptr, 1, COUNTS)
-                })
-                .map_err(|error| (i, error))?;
+                });
+            if let Err(error) = counted {
+                // The worker keeps its buffers for the ranges it has left (each runs, so that
+                // the first failure is the one reported): the failed document's marks go.
+                unmark(slot, row);
+                return Err((i, error));
+            }
             for &(id, count) in row.iter() {
                 slot[id as usize] = u32::MAX;
                 self.document_frequency[id as usize] += 1;
@@ -449,7 +456,7 @@ impl MergedShard {
 mod tests {
     use super::*;
     use crate::features::analyzer::unigram_analyzer as analyzer;
-    use crate::features::source::AnalyzedTexts;
+    use crate::features::source::{AnalyzedTexts, FailingMidDocument};
     use crate::features::transform::transform;
     use crate::features::vocabulary::DocumentBound;
 
@@ -477,6 +484,24 @@ mod tests {
         let row = counts.indptr[1]..counts.indptr[2];
         assert_eq!(counts.columns[row.clone()], [1, 3, 5, 6, 8]);
         assert_eq!(counts.counts[row], [2, 1, 1, 1, 1]);
+    }
+
+    #[test]
+    fn a_document_failing_part_way_fails_the_fit_without_a_panic() {
+        for threads in [1, 2, 4] {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap();
+            let source = FailingMidDocument {
+                n_documents: 5000,
+                every: 3,
+            };
+            let error = pool
+                .install(|| fit(&source, FitOptions::default()))
+                .unwrap_err();
+            assert!(matches!(error, Error::OutOfMemory { .. }));
+        }
     }
 
     #[test]

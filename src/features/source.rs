@@ -109,3 +109,35 @@ impl FeatureSource for Cancellable<'_> {
         self.source.for_each_feature(i, scratch, feature)
     }
 }
+
+/// A source for tests whose documents with `i % every == 1` fail after their first features,
+/// as an allocation failing mid-document does.
+#[cfg(test)]
+pub(crate) struct FailingMidDocument {
+    pub n_documents: usize,
+    pub every: usize,
+}
+
+#[cfg(test)]
+impl FeatureSource for FailingMidDocument {
+    fn n_documents(&self) -> usize {
+        self.n_documents
+    }
+
+    fn for_each_feature(
+        &self,
+        i: usize,
+        _scratch: &mut Scratch,
+        feature: &mut dyn FnMut(&str) -> Result<()>,
+    ) -> Result<()> {
+        feature("the")?;
+        feature("cat")?;
+        if i % self.every == 1 {
+            return Err(crate::error::Error::OutOfMemory {
+                what: "a test's document",
+                bytes: i,
+            });
+        }
+        feature("cat")
+    }
+}

@@ -66,23 +66,32 @@ pub fn transform(source: &dyn FeatureSource, vocabulary: &Vocabulary) -> Result<
                 let mut counts = Vec::new();
                 for i in range {
                     row.clear();
-                    source.for_each_feature(i, scratch, &mut |feature| {
-                        if let Some(column) = vocabulary.get(feature) {
-                            let s = &mut slot[column as usize];
-                            if *s == u32::MAX {
-                                *s = row.len() as u32;
-                                try_push(row, (column, 1), WHAT)?;
-                            } else {
-                                row[*s as usize].1 += 1;
+                    let counted = source
+                        .for_each_feature(i, scratch, &mut |feature| {
+                            if let Some(column) = vocabulary.get(feature) {
+                                let s = &mut slot[column as usize];
+                                if *s == u32::MAX {
+                                    // Marked once pushed: a failed push leaves no mark behind.
+                                    try_push(row, (column, 1), WHAT)?;
+                                    *s = (row.len() - 1) as u32;
+                                } else {
+                                    row[*s as usize].1 += 1;
+                                }
                             }
-                        }
-                        Ok(())
-                    })?;
-                    // (A failure above leaves marks in `slot`; the transform then fails as a
-                    // whole and the buffers are dropped.)
+                            Ok(())
+                        })
+                        .and_then(|()| {
+                            try_reserve(&mut columns, row.len(), WHAT)?;
+                            try_reserve(&mut counts, row.len(), WHAT)
+                        });
+                    if let Err(error) = counted {
+                        // This worker goes on to its next range with these buffers (every
+                        // range runs, so that the first failure is reported): the marks of
+                        // the failed document must not outlive it.
+                        unmark(slot, row);
+                        return Err(error);
+                    }
                     row.sort_unstable_by_key(|&(column, _)| column);
-                    try_reserve(&mut columns, row.len(), WHAT)?;
-                    try_reserve(&mut counts, row.len(), WHAT)?;
                     for &(column, count) in row.iter() {
                         slot[column as usize] = u32::MAX;
                         columns.push(column);
@@ -101,6 +110,13 @@ pub fn transform(source: &dyn FeatureSource, vocabulary: &Vocabulary) -> Result<
     concatenate(parts, vocabulary.len())
 }
 
+/// Clears the marks in `slot` of the columns of `row`.
+pub(crate) fn unmark(slot: &mut [u32], row: &[(u32, u32)]) {
+    for &(column, _) in row {
+        slot[column as usize] = u32::MAX;
+    }
+}
+
 /// A transform worker's buffers: `slot` is the place in `row` of each column seen in the
 /// document (u32::MAX: not seen), as long as the vocabulary, so made once per worker.
 struct TransformBuffers {
@@ -113,7 +129,28 @@ struct TransformBuffers {
 mod tests {
     use super::*;
     use crate::features::analyzer::unigram_analyzer;
-    use crate::features::source::AnalyzedTexts;
+    use crate::features::source::{AnalyzedTexts, FailingMidDocument};
+
+    #[test]
+    fn a_document_failing_part_way_leaves_no_marks_for_the_next() {
+        // Every range runs after a failure (the first one is reported), on the same worker
+        // buffers: a failed document's marks once made the next document index past its row.
+        let vocabulary = Vocabulary::from_terms(["the", "cat"]).unwrap();
+        for threads in [1, 2, 4] {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap();
+            let source = FailingMidDocument {
+                n_documents: 5000,
+                every: 3,
+            };
+            let error = pool
+                .install(|| transform(&source, &vocabulary))
+                .unwrap_err();
+            assert!(matches!(error, crate::error::Error::OutOfMemory { .. }));
+        }
+    }
 
     #[test]
     fn transform_ignores_unknown_features() {
