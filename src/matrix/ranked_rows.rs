@@ -109,6 +109,7 @@ impl RankedRows {
         let mut ranks = try_zeroed::<u32>(total, what)?;
         let mut values = try_zeroed::<f32>(total, what)?;
         let pieces = row_pieces(&indptr, rayon::current_num_threads() * 8);
+        let rank_bits = u32::BITS - (columns.len().max(1) as u32 - 1).leading_zeros();
         let max_norm = split_pieces(&indptr, &pieces, &mut ranks)
             .into_par_iter()
             .zip(split_pieces(&indptr, &pieces, &mut values))
@@ -116,6 +117,7 @@ impl RankedRows {
             .map(|((rr, rv), rows)| {
                 // (rank, value bits) packed into one word: sorting words beats sorting pairs.
                 let mut order: Vec<u64> = Vec::new();
+                let mut spare: Vec<u64> = Vec::new();
                 let mut max_norm = 0.0f64;
                 let base = indptr[rows.start];
                 for r in rows.clone() {
@@ -133,7 +135,7 @@ impl RankedRows {
                             order.push((rank as u64) << 32 | value.to_bits() as u64);
                         }
                     }
-                    order.sort_unstable();
+                    sort_by_rank(&mut order, &mut spare, rank_bits);
                     let mut square = 0.0;
                     for (slot, &packed) in span.zip(&order) {
                         let value = f32::from_bits(packed as u32);
@@ -167,5 +169,75 @@ impl RankedRows {
     #[inline]
     pub(crate) fn span(&self, r: usize) -> Range<usize> {
         self.indptr[r]..self.indptr[r + 1]
+    }
+}
+
+/// Sorts a row's entries, packed as `rank << 32 | value bits`, by rank (the ranks of a row are
+/// distinct, so by the whole word too): a long row by a radix sort of its ranks' `rank_bits`
+/// bits (two passes over it and a small table each, against a comparison sort's log n), a
+/// short one by comparisons. `spare` is scratch.
+fn sort_by_rank(order: &mut Vec<u64>, spare: &mut Vec<u64>, rank_bits: u32) {
+    const RADIX_FROM: usize = 256;
+    if order.len() < RADIX_FROM || rank_bits == 0 {
+        order.sort_unstable();
+        return;
+    }
+    let passes = rank_bits.div_ceil(11);
+    let digit_bits = rank_bits.div_ceil(passes);
+    let mask = (1u64 << digit_bits) - 1;
+    let mut counts = [0u32; 1 << 11];
+    spare.clear();
+    spare.resize(order.len(), 0);
+    for pass in 0..passes {
+        let shift = 32 + pass * digit_bits;
+        let counts = &mut counts[..1 << digit_bits];
+        counts.fill(0);
+        for &word in order.iter() {
+            counts[((word >> shift) & mask) as usize] += 1;
+        }
+        let mut next = 0;
+        for count in counts.iter_mut() {
+            let here = *count;
+            *count = next;
+            next += here;
+        }
+        for &word in order.iter() {
+            let slot = &mut counts[((word >> shift) & mask) as usize];
+            spare[*slot as usize] = word;
+            *slot += 1;
+        }
+        std::mem::swap(order, spare);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_radix_sort_orders_rows_as_a_comparison_sort_does() {
+        let mut state = 0x9e37_79b9_7f4a_7c15u64;
+        let mut spare = Vec::new();
+        for (len, rank_bits) in [(0, 1), (5, 3), (300, 9), (300, 18), (2000, 22), (4096, 32)] {
+            let n_ranks = 1u64 << rank_bits;
+            let mut ranks: Vec<u64> = Vec::new();
+            while ranks.len() < len.min(n_ranks as usize) {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                let rank = state % n_ranks;
+                if !ranks.contains(&rank) {
+                    ranks.push(rank);
+                }
+            }
+            let mut order: Vec<u64> = ranks
+                .iter()
+                .map(|&rank| rank << 32 | (state.rotate_left(rank as u32) & 0xffff_ffff))
+                .collect();
+            let mut expected = order.clone();
+            expected.sort_unstable();
+            sort_by_rank(&mut order, &mut spare, rank_bits);
+            assert_eq!(order, expected, "{len} entries, {rank_bits} bits");
+        }
     }
 }
