@@ -126,14 +126,14 @@ impl<'y, T: Real, I: Index> PrunedSearch<'y, T, I> {
             return Ok(Err(None));
         }
         let n_ranks = columns.len();
-        let starts = SuffixIndex::suffix_starts::<T>(y, threshold, x.max_norm);
-        let counted = SuffixCounts::of(y, &starts, n_ranks)?;
+        let splits = SuffixIndex::suffix_starts::<T>(y, threshold, x.max_norm);
+        let counted = SuffixCounts::of(y, &splits, n_ranks)?;
         let estimate = estimate(x, &counted, columns, within)?;
         if !force && !estimate.favours_pruning() {
             return Ok(Err(Some(estimate)));
         }
-        let index = SuffixIndex::build(y, &starts, counted)?;
-        drop(starts);
+        let index = SuffixIndex::build(y, &splits, counted)?;
+        drop(splits);
         let dense_width = if columns.tabulated() {
             y_matrix.n_columns
         } else {

@@ -73,15 +73,32 @@ impl RankedRows {
         all_ranked: bool,
     ) -> Result<Self, Error> {
         let what = "the normalised rows";
-        let norms = x.row_norms();
-        let nonnegative = x.data.par_iter().all(|v| v.to_f64() >= 0.0);
+        // One pass over the values for the norms (summed as `CsrView::row_norms` sums them) and
+        // for their signs and zeros.
+        let checked: Vec<(f64, bool, bool)> = (0..x.n_rows)
+            .into_par_iter()
+            .with_min_len(64)
+            .map(|r| {
+                let (_, data) = x.row(r);
+                let norm = data
+                    .iter()
+                    .map(|v| v.to_f64() * v.to_f64())
+                    .sum::<f64>()
+                    .sqrt();
+                let nonnegative = data.iter().all(|v| v.to_f64() >= 0.0);
+                let nonzero = data.iter().all(|v| v.to_f64() != 0.0);
+                (
+                    norm,
+                    nonnegative,
+                    nonzero && (norm > 0.0 || data.is_empty()),
+                )
+            })
+            .collect();
+        let nonnegative = checked.iter().all(|&(_, nonnegative, _)| nonnegative);
         // Usually every entry is kept (no zeros, no empty norms, every column ranked): then the
         // rows keep their lengths, without looking a rank up twice per entry.
-        let keeps_all = all_ranked
-            && x.data.par_iter().all(|v| v.to_f64() != 0.0)
-            && (0..x.n_rows)
-                .into_par_iter()
-                .all(|r| norms[r] > 0.0 || x.row(r).0.is_empty());
+        let keeps_all = all_ranked && checked.iter().all(|&(_, _, kept)| kept);
+        let norms: Vec<f64> = checked.into_iter().map(|(norm, _, _)| norm).collect();
         let kept: Vec<usize> = (0..x.n_rows)
             .into_par_iter()
             .with_min_len(256)

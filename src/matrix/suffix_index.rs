@@ -35,6 +35,14 @@ pub(crate) struct SuffixIndex {
     pub(crate) prefix_norm: Vec<f64>,
 }
 
+/// Where a row of Y is split: the entry its suffix starts at, and the sum of the squares of
+/// its prefix (summed in rank order, as the index goes on summing them).
+#[derive(Clone, Copy)]
+pub(crate) struct Split {
+    pub(crate) start: usize,
+    pub(crate) prefix_square: f64,
+}
+
 /// How many suffix entries each piece of rows has in each rank: what the index is laid out by,
 /// and what the work estimate reads.
 pub(crate) struct SuffixCounts {
@@ -44,14 +52,14 @@ pub(crate) struct SuffixCounts {
 
 impl SuffixCounts {
     /// Counted in parallel over as many pieces of rows as threads (each piece counts every rank).
-    pub(crate) fn of(y: &RankedRows, starts: &[usize], n_ranks: usize) -> Result<Self, Error> {
+    pub(crate) fn of(y: &RankedRows, splits: &[Split], n_ranks: usize) -> Result<Self, Error> {
         let pieces = row_pieces(&y.indptr, rayon::current_num_threads());
         let counts = pieces
             .par_iter()
             .map(|rows| {
                 let mut counts = try_zeroed::<u32>(n_ranks, "the similarity index")?;
                 for r in rows.clone() {
-                    for &rank in &y.ranks[starts[r]..y.indptr[r + 1]] {
+                    for &rank in &y.ranks[splits[r].start..y.indptr[r + 1]] {
                         counts[rank as usize] += 1;
                     }
                 }
@@ -76,7 +84,7 @@ impl SuffixIndex {
         y: &RankedRows,
         threshold: f64,
         x_max_norm: f64,
-    ) -> Vec<usize> {
+    ) -> Vec<Split> {
         (0..y.n_rows())
             .into_par_iter()
             .with_min_len(256)
@@ -86,21 +94,28 @@ impl SuffixIndex {
                 let mut square = 0.0f64;
                 for at in span.clone() {
                     let v = y.values[at] as f64;
-                    square += v * v;
-                    if square.sqrt() * x_max_norm >= limit {
-                        return at;
+                    let with = square + v * v;
+                    if with.sqrt() * x_max_norm >= limit {
+                        return Split {
+                            start: at,
+                            prefix_square: square,
+                        };
                     }
+                    square = with;
                 }
-                span.end
+                Split {
+                    start: span.end,
+                    prefix_square: square,
+                }
             })
             .collect()
     }
 
-    /// The index of the suffixes starting at `starts`: a counting sort by rank, in parallel
-    /// over pieces of rows, each writing its rows' postings after those of the pieces before.
+    /// The index of the suffixes `splits` give: a counting sort by rank, in parallel over
+    /// pieces of rows, each writing its rows' postings after those of the pieces before.
     pub(crate) fn build(
         y: &RankedRows,
-        starts: &[usize],
+        splits: &[Split],
         counted: SuffixCounts,
     ) -> Result<Self, Error> {
         let what = "the similarity index";
@@ -131,21 +146,24 @@ impl SuffixIndex {
             .zip(next.par_iter_mut())
             .for_each(|(rows, next)| {
                 for r in rows.clone() {
-                    let mut square = 0.0f64;
-                    for at in y.span(r) {
+                    // Only the suffix is walked: the prefix's squares were summed by the split,
+                    // in the same order, so the norms are the ones a walk of the whole row gives.
+                    let Split {
+                        start,
+                        prefix_square: mut square,
+                    } = splits[r];
+                    for at in start..y.indptr[r + 1] {
                         let value = y.values[at];
-                        if at >= starts[r] {
-                            let slot = &mut next[y.ranks[at] as usize];
-                            let posting = Posting {
-                                row: r as u32,
-                                value,
-                                norm_before: f32_at_least(square.sqrt()),
-                            };
-                            // SAFETY: the slots of each (piece, rank) are a range of their own
-                            // (counted above), so no two workers write the same slot.
-                            unsafe { shared.write(*slot, posting) };
-                            *slot += 1;
-                        }
+                        let slot = &mut next[y.ranks[at] as usize];
+                        let posting = Posting {
+                            row: r as u32,
+                            value,
+                            norm_before: f32_at_least(square.sqrt()),
+                        };
+                        // SAFETY: the slots of each (piece, rank) are a range of their own
+                        // (counted above), so no two workers write the same slot.
+                        unsafe { shared.write(*slot, posting) };
+                        *slot += 1;
                         square += value as f64 * value as f64;
                     }
                 }
@@ -158,16 +176,14 @@ impl SuffixIndex {
             .enumerate()
             .with_min_len(256)
             .for_each(|(r, (rank, norm))| {
-                let start = starts[r];
+                let Split {
+                    start,
+                    prefix_square,
+                } = splits[r];
                 if start < y.indptr[r + 1] {
                     *rank = y.ranks[start];
                 }
-                let prefix = &y.values[y.indptr[r]..start];
-                *norm = prefix
-                    .iter()
-                    .map(|v| v.to_f64() * v.to_f64())
-                    .sum::<f64>()
-                    .sqrt();
+                *norm = prefix_square.sqrt();
             });
         Ok(SuffixIndex {
             starts: rank_starts,
