@@ -268,7 +268,7 @@ impl<'y, T: Real, I: Index> PrunedSearch<'y, T, I> {
         let row_cost = (self.y.n_entries() / self.y.n_rows().max(1) + 8) as f64 * 2.0;
         let mut verify_outright = false;
         while q > 0 && live > 0 {
-            let next = 16.0 + index.lengths[ranks[q - 1] as usize] as f64 * share_below;
+            let next = 16.0 + index.n_postings(ranks[q - 1]) as f64 * share_below;
             if live as f64 * row_cost <= next {
                 verify_outright = true;
                 break;

@@ -25,9 +25,6 @@ pub(crate) struct Posting {
 pub(crate) struct SuffixIndex {
     /// Where each rank's postings start (and, last, where they end).
     pub(crate) starts: Vec<usize>,
-    /// How many postings each rank has (what the search reads for every term of a row: a
-    /// table of its own keeps it small).
-    pub(crate) lengths: Vec<u32>,
     pub(crate) postings: Vec<Posting>,
     /// Per row of Y: the rank where its indexed suffix starts (`ABSENT`: nothing indexed), and
     /// the norm of its prefix.
@@ -123,7 +120,6 @@ impl SuffixIndex {
         let n_ranks = counts.first().map_or(0, Vec::len);
         // Each piece's first slot in each rank; the pieces, and so the rows, stay in order.
         let mut rank_starts = try_zeroed::<usize>(n_ranks + 1, what)?;
-        let mut lengths = try_zeroed::<u32>(n_ranks, what)?;
         let mut next: Vec<Vec<usize>> = pieces
             .iter()
             .map(|_| try_zeroed::<usize>(n_ranks, what))
@@ -135,7 +131,6 @@ impl SuffixIndex {
                 next[piece][rank] = slot;
                 slot += counts[rank] as usize;
             }
-            lengths[rank] = (slot - rank_starts[rank]) as u32;
         }
         rank_starts[n_ranks] = slot;
         drop(counts);
@@ -187,7 +182,6 @@ impl SuffixIndex {
             });
         Ok(SuffixIndex {
             starts: rank_starts,
-            lengths,
             postings,
             suffix_rank,
             prefix_norm,
@@ -206,6 +200,15 @@ impl SuffixIndex {
     #[inline]
     pub(crate) fn prefetch_start(&self, rank: u32) {
         prefetch(self.starts.as_ptr().wrapping_add(rank as usize));
+    }
+
+    /// How many postings `rank` has (read from where they start and end: the walk reads that
+    /// place next anyway, so a table of lengths of its own would cost one more cache miss a
+    /// term).
+    #[inline]
+    pub(crate) fn n_postings(&self, rank: u32) -> usize {
+        let rank = rank as usize;
+        self.starts[rank + 1] - self.starts[rank]
     }
 
     #[inline]
