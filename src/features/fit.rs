@@ -456,7 +456,7 @@ impl MergedShard {
 mod tests {
     use super::*;
     use crate::features::analyzer::unigram_analyzer as analyzer;
-    use crate::features::source::{AnalyzedTexts, FailingMidDocument};
+    use crate::features::source::{assert_fails_mid_document, AnalyzedTexts};
     use crate::features::transform::transform;
     use crate::features::vocabulary::DocumentBound;
 
@@ -488,20 +488,7 @@ mod tests {
 
     #[test]
     fn a_document_failing_part_way_fails_the_fit_without_a_panic() {
-        for threads in [1, 2, 4] {
-            let pool = rayon::ThreadPoolBuilder::new()
-                .num_threads(threads)
-                .build()
-                .unwrap();
-            let source = FailingMidDocument {
-                n_documents: 5000,
-                every: 3,
-            };
-            let error = pool
-                .install(|| fit(&source, FitOptions::default()))
-                .unwrap_err();
-            assert!(matches!(error, Error::OutOfMemory { .. }));
-        }
+        assert_fails_mid_document(|source| fit(source, FitOptions::default()));
     }
 
     #[test]

@@ -141,3 +141,26 @@ impl FeatureSource for FailingMidDocument {
         feature("cat")
     }
 }
+
+/// Runs `work` on a [`FailingMidDocument`] source in pools of 1, 2 and 4 threads, and checks
+/// that each run fails with the source's error (and does not panic).
+#[cfg(test)]
+pub(crate) fn assert_fails_mid_document<R: Send>(
+    work: impl Fn(&dyn FeatureSource) -> Result<R> + Sync,
+) {
+    for threads in [1, 2, 4] {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap();
+        let source = FailingMidDocument {
+            n_documents: 5000,
+            every: 3,
+        };
+        let failed = pool.install(|| {
+            work(&source)
+                .is_err_and(|error| matches!(error, crate::error::Error::OutOfMemory { .. }))
+        });
+        assert!(failed, "{threads} threads");
+    }
+}

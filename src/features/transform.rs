@@ -129,27 +129,14 @@ struct TransformBuffers {
 mod tests {
     use super::*;
     use crate::features::analyzer::unigram_analyzer;
-    use crate::features::source::{AnalyzedTexts, FailingMidDocument};
+    use crate::features::source::{assert_fails_mid_document, AnalyzedTexts};
 
     #[test]
     fn a_document_failing_part_way_leaves_no_marks_for_the_next() {
         // Every range runs after a failure (the first one is reported), on the same worker
         // buffers: a failed document's marks once made the next document index past its row.
         let vocabulary = Vocabulary::from_terms(["the", "cat"]).unwrap();
-        for threads in [1, 2, 4] {
-            let pool = rayon::ThreadPoolBuilder::new()
-                .num_threads(threads)
-                .build()
-                .unwrap();
-            let source = FailingMidDocument {
-                n_documents: 5000,
-                every: 3,
-            };
-            let error = pool
-                .install(|| transform(&source, &vocabulary))
-                .unwrap_err();
-            assert!(matches!(error, crate::error::Error::OutOfMemory { .. }));
-        }
+        assert_fails_mid_document(|source| transform(source, &vocabulary));
     }
 
     #[test]
