@@ -70,16 +70,20 @@ impl<T: Real, I: Index> CsrView<'_, T, I> {
     pub fn row_norms(&self) -> Vec<f64> {
         (0..self.n_rows)
             .into_par_iter()
-            .map(|r| {
-                let (_, values) = self.row(r);
-                values
-                    .iter()
-                    .map(|v| v.to_f64() * v.to_f64())
-                    .sum::<f64>()
-                    .sqrt()
-            })
+            .map(|r| norm_of(self.row(r).1))
             .collect()
     }
+}
+
+/// The Euclidean norm of a row's values, summed in f64 in their order: the one sum every kernel
+/// divides by, so that their scores agree bit for bit.
+#[inline]
+pub(crate) fn norm_of<T: Real>(values: &[T]) -> f64 {
+    values
+        .iter()
+        .map(|v| v.to_f64() * v.to_f64())
+        .sum::<f64>()
+        .sqrt()
 }
 
 /// CSR parts from rows of (column, value), columns ascending within each row.

@@ -9,7 +9,7 @@ use rayon::prelude::*;
 
 use crate::error::Error;
 use crate::matrix::column_ranks::{ColumnRanks, ABSENT};
-use crate::matrix::csr::CsrView;
+use crate::matrix::csr::{norm_of, CsrView};
 use crate::matrix::numeric::{Index, Real};
 use crate::matrix::rounding::f32_at_least;
 use crate::runtime::alloc::{try_with_capacity, try_zeroed};
@@ -73,32 +73,23 @@ impl RankedRows {
         all_ranked: bool,
     ) -> Result<Self, Error> {
         let what = "the normalised rows";
-        // One pass over the values for the norms (summed as `CsrView::row_norms` sums them) and
-        // for their signs and zeros.
-        let checked: Vec<(f64, bool, bool)> = (0..x.n_rows)
-            .into_par_iter()
+        // One pass over the values for the norms (the kernels' `norm_of`), their signs and zeros.
+        let mut norms = try_zeroed::<f64>(x.n_rows, what)?;
+        let (nonnegative, nothing_dropped) = norms
+            .par_iter_mut()
+            .enumerate()
             .with_min_len(64)
-            .map(|r| {
+            .map(|(r, norm)| {
                 let (_, data) = x.row(r);
-                let norm = data
-                    .iter()
-                    .map(|v| v.to_f64() * v.to_f64())
-                    .sum::<f64>()
-                    .sqrt();
+                *norm = norm_of(data);
                 let nonnegative = data.iter().all(|v| v.to_f64() >= 0.0);
                 let nonzero = data.iter().all(|v| v.to_f64() != 0.0);
-                (
-                    norm,
-                    nonnegative,
-                    nonzero && (norm > 0.0 || data.is_empty()),
-                )
+                (nonnegative, nonzero && (*norm > 0.0 || data.is_empty()))
             })
-            .collect();
-        let nonnegative = checked.iter().all(|&(_, nonnegative, _)| nonnegative);
+            .reduce(|| (true, true), |a, b| (a.0 && b.0, a.1 && b.1));
         // Usually every entry is kept (no zeros, no empty norms, every column ranked): then the
         // rows keep their lengths, without looking a rank up twice per entry.
-        let keeps_all = all_ranked && checked.iter().all(|&(_, _, kept)| kept);
-        let norms: Vec<f64> = checked.into_iter().map(|(norm, _, _)| norm).collect();
+        let keeps_all = all_ranked && nothing_dropped;
         let kept: Vec<usize> = (0..x.n_rows)
             .into_par_iter()
             .with_min_len(256)
