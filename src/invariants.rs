@@ -15,9 +15,9 @@ use std::sync::{Mutex, OnceLock};
 // The public surface only, as the fuzz targets see the crate.
 use crate::{
     decode, dense_cosines, most_similar, most_similar_above, near_duplicates, similar_pairs,
-    similar_pairs_above, Analyzer, AnalyzerKind, CsrView, DecodeErrors, Method, NormalizationForm,
-    NormalizedColumns, RawText, Scratch, Segmentation, StopWords, StripAccents, Threshold,
-    Tokenizer, TokenizerOptions,
+    similar_pairs_above, Analyzer, AnalyzerKind, CsrView, DecodeErrors, FusedScratch, Method,
+    NormalizationForm, NormalizedColumns, RawText, Scratch, Segmentation, StopWords, StripAccents,
+    Threshold, Tokenizer, TokenizerOptions,
 };
 
 /// Reads choices off the front of the fuzzer's bytes.
@@ -127,6 +127,28 @@ pub fn check_tokenizer(data: &[u8]) {
         panic!("decoding with errors='replace' failed");
     };
     let tokenizer = cached_tokenizer(options);
+    // The fused pass (`text/fused.rs`, taken by CPython's strings) gives the separate passes'
+    // text and tokens.
+    let mut fused_scratch = FusedScratch::default();
+    for raw in [
+        RawText::Latin1(rest),
+        RawText::Ucs2(&units),
+        RawText::Ucs4(&points),
+    ] {
+        let mut spans = Vec::new();
+        let fused = tokenizer.prepare(raw, errors, None, &mut spans, &mut fused_scratch);
+        let separate = decode(raw, errors).map(|text| {
+            let text = tokenizer.preprocess(&text).into_owned();
+            let mut separate_spans = Vec::new();
+            tokenizer.spans(&text, &mut separate_spans);
+            (text, separate_spans)
+        });
+        match (fused, separate) {
+            (Ok(text), Ok(expected)) => assert_eq!((text.into_owned(), spans), expected),
+            (Err(_), Err(_)) => {}
+            (fused, separate) => panic!("fused {fused:?}, separate passes {separate:?}"),
+        }
+    }
     let normalized = tokenizer.preprocess(&text);
     let mut spans = Vec::new();
     tokenizer.spans(&normalized, &mut spans);

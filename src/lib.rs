@@ -57,6 +57,7 @@ pub use text::accents::StripAccents;
 pub use text::char_maps::lowercase;
 pub use text::clean::clean_scraped;
 pub use text::decode::{decode, decode_document, DecodeErrors, RawText};
+pub use text::fused::FusedScratch;
 pub use text::normalize::{normalize, NormalizationForm};
 pub use text::preprocess::Preprocessor;
 pub use text::sentences::sentences;

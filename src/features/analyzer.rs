@@ -4,6 +4,8 @@
 
 use crate::error::{Error, Result};
 use crate::runtime::alloc::{try_push, try_push_str, try_reserve};
+use crate::text::decode::{decode_document, DecodeErrors, RawText};
+use crate::text::fused::FusedScratch;
 use crate::text::tokenize::Tokenizer;
 use crate::text::word_runs::Span;
 
@@ -38,6 +40,7 @@ pub(crate) fn is_python_space(c: char) -> bool {
 #[derive(Default)]
 pub struct Scratch {
     spans: Vec<Span>,
+    fused: FusedScratch,
     joined: String,
     /// Byte offsets of the characters of the current text (and its end).
     boundaries: Vec<usize>,
@@ -139,6 +142,31 @@ impl Analyzer {
                 outcome
             }
         }
+    }
+
+    /// [`Analyzer::for_each_feature`] of a document as its owner stores it (`index` names it
+    /// in errors). Word features take the tokenizer's fused pass where it applies
+    /// (`Tokenizer::prepare`); the rest decode first.
+    pub fn for_each_feature_raw(
+        &self,
+        raw: RawText<'_>,
+        errors: DecodeErrors,
+        index: Option<usize>,
+        scratch: &mut Scratch,
+        mut feature: impl FnMut(&str) -> Result<()>,
+    ) -> Result<()> {
+        if self.kind == AnalyzerKind::Word {
+            let text = self.tokenizer.prepare(
+                raw,
+                errors,
+                index,
+                &mut scratch.spans,
+                &mut scratch.fused,
+            )?;
+            return self.word_ngrams(&text, scratch, &mut feature);
+        }
+        let text = decode_document(raw, errors, index)?;
+        self.for_each_feature(&text, scratch, feature)
     }
 
     /// The features of `text` as owned strings (for `build_analyzer()`).

@@ -5,7 +5,7 @@
 use crate::error::Result;
 use crate::features::analyzer::{Analyzer, Scratch};
 use crate::runtime::cancel::checkpoint;
-use crate::text::decode::{decode_document, DecodeErrors, RawText};
+use crate::text::decode::{DecodeErrors, RawText};
 
 /// Where the features of document `i` come from.
 pub trait FeatureSource: Sync {
@@ -63,8 +63,13 @@ impl FeatureSource for RawDocuments<'_> {
         scratch: &mut Scratch,
         feature: &mut dyn FnMut(&str) -> Result<()>,
     ) -> Result<()> {
-        let text = decode_document(self.texts[i], self.errors, Some(self.first_document + i))?;
-        self.analyzer.for_each_feature(&text, scratch, feature)
+        self.analyzer.for_each_feature_raw(
+            self.texts[i],
+            self.errors,
+            Some(self.first_document + i),
+            scratch,
+            feature,
+        )
     }
 }
 

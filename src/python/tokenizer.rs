@@ -17,6 +17,7 @@ use crate::python::options::{
 use crate::python::strings::{DocumentTokens, PreparedTokens};
 use crate::runtime::cancel::checkpoint;
 use crate::text::decode::{decode_document, DecodeErrors, RawText};
+use crate::text::fused::FusedScratch;
 use crate::text::preprocess::Preprocessor;
 use crate::text::tokenize::{Tokenizer, TokenizerOptions};
 
@@ -151,11 +152,15 @@ impl PyTokenizer {
         let counts: Vec<i64> = detached(py, self.n_jobs, || {
             raws.par_iter()
                 .enumerate()
-                .map(|(i, &raw)| {
-                    checkpoint()?;
-                    let text = self.decoded(raw, Some(i))?;
-                    Ok(self.tokenizer.count(&text) as i64)
-                })
+                .map_init(
+                    || (Vec::new(), FusedScratch::default()),
+                    |(spans, scratch), (i, &raw)| {
+                        checkpoint()?;
+                        self.tokenizer
+                            .prepare(raw, self.decode_errors, Some(i), spans, scratch)?;
+                        Ok(spans.len() as i64)
+                    },
+                )
                 .collect()
         })?;
         Ok(PyArray1::from_vec(py, counts))
@@ -193,18 +198,14 @@ impl PyTokenizer {
         raw: RawText<'a>,
         index: Option<usize>,
     ) -> Result<DocumentTokens<'a>, Error> {
-        let text = match self.decoded(raw, index)? {
-            Cow::Borrowed(text) => self.tokenizer.preprocess(text),
-            Cow::Owned(text) => {
-                let changed = match self.tokenizer.preprocess(&text) {
-                    Cow::Owned(changed) => Some(changed),
-                    Cow::Borrowed(_) => None,
-                };
-                Cow::Owned(changed.unwrap_or(text))
-            }
-        };
         let mut spans = Vec::new();
-        self.tokenizer.spans(&text, &mut spans);
+        let text = self.tokenizer.prepare(
+            raw,
+            self.decode_errors,
+            index,
+            &mut spans,
+            &mut FusedScratch::default(),
+        )?;
         Ok(DocumentTokens::new(text, &spans))
     }
 }

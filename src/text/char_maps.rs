@@ -70,16 +70,7 @@ pub(crate) fn normalize_and_map(
         );
         return Cow::Owned(rest.to_lowercase());
     }
-    let rules = PieceRules {
-        form,
-        mask: maps.mask(),
-        vowels: if maps.bengali_vowels {
-            BENGALI_SPLIT_VOWEL
-        } else {
-            0
-        },
-        table: chars::Table::get(),
-    };
+    let rules = PieceRules::new(form, maps);
     let mut writer = LazyWriter::new(text);
     let mut scratch = Scratch::default();
     let bytes = text.as_bytes();
@@ -142,20 +133,57 @@ pub(crate) fn normalize_and_map(
 
 /// Buffers reused from one rewritten piece to the next.
 #[derive(Default)]
-struct Scratch {
+pub(crate) struct Scratch {
     marks: Vec<(u8, char)>,
     normalized: String,
 }
 
 /// What [`normalize_and_map`] does to a piece that may change.
-struct PieceRules {
+pub(crate) struct PieceRules {
     form: Option<NormalizationForm>,
-    mask: u16,
-    vowels: u16,
+    /// The table flags of the characters the rules rewrite in any context.
+    pub(crate) mask: u16,
+    /// The flag of the split vowel signs, when they are composed (else 0).
+    pub(crate) vowels: u16,
     table: chars::Table,
 }
 
+/// Whether a split vowel sign composes with what comes before it: a sign E, or a joiner
+/// (which folding drops) after one.
+#[inline]
+pub(crate) fn composes_with_before(before: Option<char>) -> bool {
+    matches!(before, Some('\u{09C7}' | '\u{200C}' | '\u{200D}'))
+}
+
 impl PieceRules {
+    pub(crate) fn new(form: Option<NormalizationForm>, maps: CharMaps) -> Self {
+        PieceRules {
+            form,
+            mask: maps.mask(),
+            vowels: if maps.bengali_vowels {
+                BENGALI_SPLIT_VOWEL
+            } else {
+                0
+            },
+            table: chars::Table::get(),
+        }
+    }
+
+    /// Whether a piece with these table flags is rewritten: it changes under normalization, a
+    /// rule rewrites one of its characters, or a split vowel in it composes with the character
+    /// before the piece (`before`, asked only then).
+    #[inline]
+    pub(crate) fn must_rewrite(
+        &self,
+        changes: bool,
+        flags: u16,
+        before: impl FnOnce() -> Option<char>,
+    ) -> bool {
+        changes
+            || flags & self.mask != 0
+            || (flags & self.vowels != 0 && composes_with_before(before()))
+    }
+
     #[inline(never)]
     fn rewrite(
         &self,
@@ -166,25 +194,41 @@ impl PieceRules {
     ) {
         // A split vowel composes with a sign E before it in the output, where a joiner between
         // them is gone; needed only without Unicode normalization, which composes them itself.
-        let composes = piece.flags & self.vowels != 0
-            && text[..piece.start].ends_with(['\u{09C7}', '\u{200C}', '\u{200D}']);
-        if !piece.changes && piece.flags & self.mask == 0 && !composes {
+        if !self.must_rewrite(piece.changes, piece.flags, || {
+            text[..piece.start].chars().next_back()
+        }) {
             return;
         }
         let out = writer.change_at(piece.start);
+        let after = text[piece.end..].chars().next();
+        self.rewrite_into(
+            &text[piece.start..piece.end],
+            piece.changes,
+            after,
+            out,
+            scratch,
+        );
+        writer.skip_to(piece.end);
+    }
+
+    /// Appends the rewritten `piece` (which normalization `changes` or not) to `out`; `after`
+    /// is the character that follows it, which Bengali folding may look at.
+    pub(crate) fn rewrite_into(
+        &self,
+        piece: &str,
+        changes: bool,
+        after: Option<char>,
+        out: &mut String,
+        scratch: &mut Scratch,
+    ) {
         let piece_text = match self.form {
-            Some(form) if piece.changes => {
+            Some(form) if changes => {
                 scratch.normalized.clear();
-                form.normalize_into(
-                    &text[piece.start..piece.end],
-                    &mut scratch.normalized,
-                    &mut scratch.marks,
-                );
+                form.normalize_into(piece, &mut scratch.normalized, &mut scratch.marks);
                 scratch.normalized.as_str()
             }
-            _ => &text[piece.start..piece.end],
+            _ => piece,
         };
-        let after = text[piece.end..].chars().next();
         let mut chars = piece_text.chars().peekable();
         while let Some(c) = chars.next() {
             let flags = self.table.flags(c as u32) & (self.mask | self.vowels);
@@ -199,7 +243,6 @@ impl PieceRules {
                 out.push(c);
             }
         }
-        writer.skip_to(piece.end);
     }
 }
 

@@ -104,9 +104,10 @@ impl Table {
         Table(bmp_table())
     }
 
-    /// The entry of code point `code`, which must be a scalar value (as [`decode_code_at`] gives).
+    /// The entry of code point `code`, which must be a scalar value (as [`decode_code_at`] gives):
+    /// its flags and combining class ([`entry_flags`], [`entry_class`]) in one read.
     #[inline]
-    fn entry(self, code: u32) -> u32 {
+    pub(crate) fn entry(self, code: u32) -> u32 {
         match self.0.get(code as usize) {
             Some(&entry) => entry,
             None => char::from_u32(code).map_or(0, compute_entry),
@@ -117,11 +118,18 @@ impl Table {
     pub(crate) fn flags(self, code: u32) -> u16 {
         self.entry(code) as u16
     }
+}
 
-    #[inline]
-    pub(crate) fn combining_class(self, code: u32) -> u8 {
-        (self.entry(code) >> 16) as u8
-    }
+/// The flags of a table entry.
+#[inline]
+pub(crate) fn entry_flags(entry: u32) -> u16 {
+    entry as u16
+}
+
+/// The canonical combining class of a table entry.
+#[inline]
+pub(crate) fn entry_class(entry: u32) -> u8 {
+    (entry >> 16) as u8
 }
 
 /// The flags of `c` (the passes fetch the [`Table`] once instead; the tests ask one at a time).

@@ -12,6 +12,7 @@ pub(crate) mod char_maps;
 pub(crate) mod chars;
 pub(crate) mod clean;
 pub(crate) mod decode;
+pub(crate) mod fused;
 pub(crate) mod normalize;
 pub(crate) mod preprocess;
 pub(crate) mod sentences;

@@ -94,8 +94,22 @@ fn trailing_class(code: u32) -> u8 {
     class
 }
 
+/// Bengali's two quick-check "Maybe" characters, the vowel sign AA and the AU length mark
+/// (one in every few Bengali words), compose with the vowel sign E and nothing else (a test
+/// checks every code point): answered without the composition table's lookup.
+const BENGALI_MAYBE: [u32; 2] = [0x09BE, 0x09D7];
+const BENGALI_SIGN_E: u32 = 0x09C7;
+
 /// Whether `second` composes with the starter `first`; conservatively yes without a starter.
+#[inline]
 fn composes_after(first: u32, second: u32) -> bool {
+    if BENGALI_MAYBE.contains(&second) {
+        return first == BENGALI_SIGN_E || first == NO_STARTER;
+    }
+    composes_in_table(first, second)
+}
+
+fn composes_in_table(first: u32, second: u32) -> bool {
     match (char::from_u32(first), char::from_u32(second)) {
         (Some(first), Some(second)) => chars::composes(first, second),
         _ => true,
@@ -114,6 +128,83 @@ pub(crate) struct Piece {
     pub flags: u16,
 }
 
+/// The pieces of a text, followed one character at a time: the state that
+/// [`for_each_piece`] keeps, shared with the passes that read other encodings (`fused.rs`).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct PieceTracker {
+    yes: u16,
+    maybe: u16,
+    stable: u16,
+    /// The last starter's code point; NO_STARTER before the first.
+    last_starter: u32,
+    /// Whether the last starter has a canonical decomposition.
+    last_starter_decomposes: bool,
+    last_class: u8,
+    /// Whether normalizing changes the current piece.
+    pub changes: bool,
+    /// The table flags of the current piece's characters, or-ed together.
+    pub flags: u16,
+}
+
+impl PieceTracker {
+    #[inline]
+    pub(crate) fn new(form: Option<NormalizationForm>) -> Self {
+        let (yes, maybe) = form.map_or((0, 0), NormalizationForm::flags);
+        PieceTracker {
+            yes,
+            maybe,
+            // With no form, every character is "stable": each is its own piece.
+            stable: if form.is_some() { yes | STARTER } else { 0 },
+            last_starter: NO_STARTER,
+            last_starter_decomposes: false,
+            last_class: 0,
+            changes: false,
+            flags: 0,
+        }
+    }
+
+    /// Whether a character with these table flags begins a new piece (the current one, if
+    /// any, ends before it). Then [`PieceTracker::begin`] follows, else [`PieceTracker::extend`].
+    #[inline]
+    pub(crate) fn is_stable(&self, flags: u16) -> bool {
+        flags & self.stable == self.stable
+    }
+
+    /// A stable character `code` begins a piece.
+    #[inline]
+    pub(crate) fn begin(&mut self, code: u32, flags: u16) {
+        self.changes = false;
+        self.flags = flags;
+        self.last_starter = code;
+        self.last_starter_decomposes = flags & DECOMPOSES != 0;
+        self.last_class = 0;
+    }
+
+    /// The character `code`, not stable, with its table flags and combining class, joins the
+    /// current piece.
+    #[inline]
+    pub(crate) fn extend(&mut self, code: u32, flags: u16, class: u8) {
+        self.flags |= flags;
+        if self.changes {
+            return;
+        }
+        if self.last_class == 0 && class != 0 && self.last_starter_decomposes {
+            // A precomposed starter decomposes; its own marks take part in the ordering.
+            self.last_class = trailing_class(self.last_starter);
+        }
+        // Quick-check "No", marks out of canonical order, or a "Maybe" that really composes
+        // with the starter before it: this piece changes. Conservative where unsure.
+        self.changes = flags & (self.yes | self.maybe) == 0
+            || (class != 0 && class < self.last_class)
+            || (flags & self.maybe != 0 && composes_after(self.last_starter, code));
+        if class == 0 {
+            self.last_starter = code;
+            self.last_starter_decomposes = flags & DECOMPOSES != 0;
+        }
+        self.last_class = class;
+    }
+}
+
 /// Calls `visit` with each piece of `text`, in order. Without a form, every character is a
 /// piece that does not change, so callers can apply character rules the same way either way.
 #[inline]
@@ -122,20 +213,10 @@ pub(crate) fn for_each_piece(
     form: Option<NormalizationForm>,
     mut visit: impl FnMut(Piece),
 ) {
-    let (yes, maybe) = form.map_or((0, 0), NormalizationForm::flags);
-    // With no form, every character is "stable": each is its own piece.
-    let stable = if form.is_some() { yes | STARTER } else { 0 };
     let table = chars::Table::get();
     let bytes = text.as_bytes();
-    let mut piece = Piece {
-        start: 0,
-        end: 0,
-        changes: false,
-        flags: 0,
-    };
-    // The last starter's code point; NO_STARTER before the first.
-    let mut last_starter = NO_STARTER;
-    let mut last_class = 0u8;
+    let mut tracker = PieceTracker::new(form);
+    let mut start = 0;
     let mut i = 0;
     while i < bytes.len() {
         let (code, len) = if bytes[i] < 0x80 {
@@ -143,44 +224,31 @@ pub(crate) fn for_each_piece(
         } else {
             chars::decode_code_at(text, i)
         };
-        let flags = table.flags(code);
-        if flags & stable == stable {
+        let entry = table.entry(code);
+        let flags = chars::entry_flags(entry);
+        if tracker.is_stable(flags) {
             if i > 0 {
-                piece.end = i;
-                visit(piece);
+                visit(Piece {
+                    start,
+                    end: i,
+                    changes: tracker.changes,
+                    flags: tracker.flags,
+                });
             }
-            piece = Piece {
-                start: i,
-                end: i,
-                changes: false,
-                flags,
-            };
-            last_starter = code;
-            last_class = 0;
+            start = i;
+            tracker.begin(code, flags);
         } else {
-            piece.flags |= flags;
-            if !piece.changes {
-                let class = table.combining_class(code);
-                if last_class == 0 && class != 0 && table.flags(last_starter) & DECOMPOSES != 0 {
-                    // A precomposed starter decomposes; its own marks take part in the ordering.
-                    last_class = trailing_class(last_starter);
-                }
-                // Quick-check "No", marks out of canonical order, or a "Maybe" that really
-                // composes with the starter before it: this piece changes. Conservative where unsure.
-                piece.changes = flags & (yes | maybe) == 0
-                    || (class != 0 && class < last_class)
-                    || (flags & maybe != 0 && composes_after(last_starter, code));
-                if class == 0 {
-                    last_starter = code;
-                }
-                last_class = class;
-            }
+            tracker.extend(code, flags, chars::entry_class(entry));
         }
         i += len;
     }
     if !bytes.is_empty() {
-        piece.end = bytes.len();
-        visit(piece);
+        visit(Piece {
+            start,
+            end: bytes.len(),
+            changes: tracker.changes,
+            flags: tracker.flags,
+        });
     }
 }
 
@@ -249,6 +317,20 @@ pub fn normalize(text: &str, form: NormalizationForm) -> Cow<'_, str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[test]
+    fn bengalis_maybe_characters_compose_with_the_sign_e_alone() {
+        for second in BENGALI_MAYBE {
+            for first in (0..0x11_0000u32).filter(|&c| char::from_u32(c).is_some()) {
+                assert_eq!(
+                    composes_after(first, second),
+                    composes_in_table(first, second),
+                    "U+{first:04X} U+{second:04X}"
+                );
+            }
+            assert!(composes_after(NO_STARTER, second));
+        }
+    }
+
     use unicode_normalization::UnicodeNormalization;
 
     fn reference(text: &str, form: NormalizationForm) -> String {

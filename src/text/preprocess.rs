@@ -49,15 +49,26 @@ fn then<'a>(text: Cow<'a, str>, pass: impl for<'b> Fn(&'b str) -> Cow<'b, str>) 
 }
 
 impl Preprocessor {
-    /// The text that tokens are cut from.
-    pub fn apply<'a>(&self, text: &'a str) -> Cow<'a, str> {
-        let maps = CharMaps {
+    /// The character rules of the one character pass.
+    pub(crate) fn char_maps(&self) -> CharMaps {
+        CharMaps {
             bengali: self.bengali_folding,
             // After NFC or NFKC the split vowel signs are composed already.
             bengali_vowels: self.bengali_folding && self.normalization.is_none(),
             digits: self.fold_digits,
             lowercase: self.lowercase,
-        };
+        }
+    }
+
+    /// Whether every pass is part of the one character pass (no cleaning, no accent
+    /// stripping), which the fused pass (`fused.rs`) can then run on its own.
+    pub(crate) fn is_one_pass(&self) -> bool {
+        !self.clean_scraped && self.strip_accents.is_none()
+    }
+
+    /// The text that tokens are cut from.
+    pub fn apply<'a>(&self, text: &'a str) -> Cow<'a, str> {
+        let maps = self.char_maps();
         let text = if self.clean_scraped {
             clean_scraped(text)
         } else {

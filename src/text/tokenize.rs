@@ -10,6 +10,8 @@ use unicode_segmentation::UnicodeSegmentation;
 use crate::error::{Error, Result};
 use crate::text::accents::StripAccents;
 use crate::text::chars;
+use crate::text::decode::{decode_document, DecodeErrors, RawText};
+use crate::text::fused::{preprocess_and_cut, FusedScratch};
 use crate::text::normalize::NormalizationForm;
 use crate::text::preprocess::Preprocessor;
 use crate::text::stem::Stemmer;
@@ -216,6 +218,12 @@ impl Tokenizer {
                     .map(|(start, word)| (start, start + word.len())),
             ),
         }
+        self.keep_tokens(text, spans, first);
+    }
+
+    /// Drops the spans from `first` on that are not tokens (empty matches, stop words) and
+    /// stems the rest.
+    fn keep_tokens(&self, text: &str, spans: &mut Vec<Span>, first: usize) {
         // Empty matches are not tokens (Python's findall would return "" for them).
         if !self.stop_words.is_empty() || !matches!(self.scanner, Scanner::WordRuns) {
             let mut keep = first;
@@ -231,6 +239,58 @@ impl Tokenizer {
         if let Some(stemmer) = self.stemmer {
             stemmer.shorten(text, &mut spans[first..]);
         }
+    }
+
+    /// One document as its owner stores it (`index` names it in errors): its text as tokens are
+    /// cut from it, and the spans of its tokens in `spans` (cleared first).
+    ///
+    /// CPython's strings (other than ASCII, which has its own quick paths) go through the fused
+    /// pass when this tokenizer allows it (the default pattern, no cleaning or accent
+    /// stripping): decoding, the character pass and the word scan in one go (`fused.rs`).
+    /// Anything else is decoded, preprocessed and cut pass by pass. Both give the same text and
+    /// tokens.
+    pub fn prepare<'a>(
+        &self,
+        raw: RawText<'a>,
+        errors: DecodeErrors,
+        index: Option<usize>,
+        spans: &mut Vec<Span>,
+        scratch: &mut FusedScratch,
+    ) -> Result<Cow<'a, str>> {
+        spans.clear();
+        if matches!(self.scanner, Scanner::WordRuns) && self.preprocessor.is_one_pass() {
+            let form = self.preprocessor.normalization;
+            let maps = self.preprocessor.char_maps();
+            let mut text = String::new();
+            // A capital sigma's lowercase depends on the letters around it: the separate
+            // passes leave that to the standard library's whole-string rule.
+            let fused = match raw {
+                RawText::Ucs2(units) if !(maps.lowercase && units.contains(&0x03A3)) => Some(
+                    preprocess_and_cut(units, form, maps, index, &mut text, spans, scratch),
+                ),
+                RawText::Ucs4(points) if !(maps.lowercase && points.contains(&0x03A3)) => Some(
+                    preprocess_and_cut(points, form, maps, index, &mut text, spans, scratch),
+                ),
+                RawText::Latin1(bytes) if !bytes.is_ascii() => Some(preprocess_and_cut(
+                    bytes, form, maps, index, &mut text, spans, scratch,
+                )),
+                _ => None,
+            };
+            if let Some(outcome) = fused {
+                outcome?;
+                self.keep_tokens(&text, spans, 0);
+                return Ok(Cow::Owned(text));
+            }
+        }
+        let text = match decode_document(raw, errors, index)? {
+            Cow::Borrowed(text) => self.preprocess(text),
+            Cow::Owned(text) => match self.preprocess(&text) {
+                Cow::Owned(changed) => Cow::Owned(changed),
+                Cow::Borrowed(_) => Cow::Owned(text),
+            },
+        };
+        self.spans(&text, spans);
+        Ok(text)
     }
 
     /// The tokens of `text`, as owned strings.
