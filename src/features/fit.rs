@@ -3,8 +3,10 @@
 //!
 //! Each worker thread counts the documents it takes (a few at a time, until none are left)
 //! against its own local vocabulary; the local vocabularies are then merged, pruned and sorted,
-//! and every run of documents a worker counted is renumbered to the final columns, in parallel,
-//! into its place in document order. The final vocabulary is sorted and rows are placed by
+//! and every run of documents a worker counted is renumbered to the final columns into its place
+//! in document order: the workers' chunks in parallel, each from its last run back, its own
+//! arrays let go of behind the reading, so that they and the final arrays are never held whole
+//! together. The final vocabulary is sorted and rows are placed by
 //! document, so the result is the same for any number of threads and however the documents fell
 //! to the workers.
 
@@ -19,7 +21,8 @@ use crate::features::source::FeatureSource;
 use crate::features::transform::unmark;
 use crate::features::vocabulary::{FitOptions, Vocabulary};
 use crate::runtime::alloc::{
-    try_filled, try_push, try_reserve, try_resize, try_with_capacity, try_zeroed,
+    release_tail, try_filled, try_push, try_reserve, try_resize, try_with_capacity, try_zeroed,
+    RELEASE_STEP,
 };
 use crate::runtime::cancel::checkpoint;
 use crate::runtime::per_worker::per_worker;
@@ -178,6 +181,16 @@ fn count_all(source: &dyn FeatureSource, base: usize) -> Result<Vec<ChunkCounts>
         .map(|(chunk, _)| chunk)
         .filter(|chunk| chunk.n_rows() > 0)
         .collect())
+}
+
+/// One run of a chunk and the parts of the final arrays its rows go to.
+struct RunWork<'a> {
+    run: Run,
+    /// The entries of the final matrix before the run's.
+    base: usize,
+    row_ends: &'a mut [usize],
+    columns: &'a mut [u32],
+    counts: &'a mut [u32],
 }
 
 /// Writes the rows of `run` of `chunk`, renumbered with `map` (u32::MAX drops the column) and
@@ -373,7 +386,10 @@ impl Fitter {
             counts: try_zeroed(nnz, MATRIX)?,
             n_columns: vocabulary.len(),
         };
-        let mut work = try_with_capacity(runs.len(), MATRIX)?;
+        // Each chunk's runs, with the parts of the final arrays they fill; a chunk is then
+        // renumbered from its last run to its first, its own arrays let go of behind the
+        // reading, so that the chunks and the final arrays are never held whole together.
+        let mut work: Vec<Vec<RunWork>> = chunks.iter().map(|_| Vec::new()).collect();
         let (mut row_ends, mut columns, mut values) = (
             &mut counts.indptr[1..],
             &mut counts.columns[..],
@@ -384,13 +400,43 @@ impl Fitter {
             let (run_rows, rest_rows) = std::mem::take(&mut row_ends).split_at_mut(run.rows);
             let (run_columns, rest_columns) = std::mem::take(&mut columns).split_at_mut(kept);
             let (run_values, rest_values) = std::mem::take(&mut values).split_at_mut(kept);
-            work.push((c, run, base, run_rows, run_columns, run_values));
+            try_push(
+                &mut work[c],
+                RunWork {
+                    run,
+                    base,
+                    row_ends: run_rows,
+                    columns: run_columns,
+                    counts: run_values,
+                },
+                MATRIX,
+            )?;
             (row_ends, columns, values) = (rest_rows, rest_columns, rest_values);
             base += kept;
         }
-        work.into_par_iter()
-            .try_for_each(|(c, run, base, rows, columns, values)| {
-                renumber_into(&chunks[c], run, &maps[c], base, rows, columns, values)
+        chunks
+            .into_par_iter()
+            .zip(work)
+            .zip(&maps)
+            .try_for_each(|((mut chunk, runs), map)| {
+                // A worker's runs are in the order it counted them: by document, and by row.
+                for part in runs.into_iter().rev() {
+                    renumber_into(
+                        &chunk,
+                        part.run,
+                        map,
+                        part.base,
+                        part.row_ends,
+                        part.columns,
+                        part.counts,
+                    )?;
+                    let start = chunk.indptr[part.run.first_row];
+                    if chunk.columns.len() - start >= RELEASE_STEP {
+                        release_tail(&mut chunk.columns, start);
+                        release_tail(&mut chunk.counts, start);
+                    }
+                }
+                Ok::<(), Error>(())
             })?;
         Ok((vocabulary, counts))
     }

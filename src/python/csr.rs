@@ -5,12 +5,11 @@ use numpy::PyArray1;
 use pyo3::prelude::*;
 use pyo3::types::PyTuple;
 
-use crate::features::counts::Counts;
 use crate::matrix::numeric::{Index, Real};
 use crate::matrix::weight::{self, Weighting};
 use crate::python::detach::detached;
 use crate::python::options::ValueType;
-use crate::runtime::alloc::try_collect;
+use crate::runtime::alloc::{try_collect, try_convert_releasing, Zeroable};
 
 /// What a matrix being handed to Python reports itself as when it cannot be had.
 const WHAT: &str = "the document-term matrix";
@@ -119,47 +118,48 @@ pub(crate) fn weigh<T: Real, P: Index, I: Index>(
 }
 
 /// Counts as values of `value_type`, weighted by `weighting` when they are floating point.
+/// The counts are let go of as they are converted ([`try_convert_releasing`]): the matrix's
+/// values and its counts are never held whole together.
 pub(crate) fn weighted_values<'py>(
     py: Python<'py>,
     n_jobs: Option<usize>,
-    counts: &Counts,
+    indptr: &[usize],
+    columns: &[u32],
+    counts: Vec<u32>,
     value_type: ValueType,
     weighting: Weighting<'_>,
 ) -> PyResult<Bound<'py, PyAny>> {
     let binary = weighting.binary;
-    let as_int = |n: u32| if binary { 1 } else { n };
+    let as_int = move |n: u32| if binary { 1 } else { n };
     Ok(match value_type {
         ValueType::I32 => PyArray1::from_vec(
             py,
-            try_collect(counts.counts.iter().map(|&n| as_int(n) as i32), WHAT)?,
+            try_convert_releasing(counts, |n| as_int(n) as i32, WHAT)?,
         )
         .into_any(),
         ValueType::I64 => PyArray1::from_vec(
             py,
-            try_collect(counts.counts.iter().map(|&n| as_int(n) as i64), WHAT)?,
+            try_convert_releasing(counts, |n| as_int(n) as i64, WHAT)?,
         )
         .into_any(),
-        ValueType::F32 => weighted_floats::<f32>(py, n_jobs, counts, weighting)?,
-        ValueType::F64 => weighted_floats::<f64>(py, n_jobs, counts, weighting)?,
+        ValueType::F32 => weighted_floats::<f32>(py, n_jobs, indptr, columns, counts, weighting)?,
+        ValueType::F64 => weighted_floats::<f64>(py, n_jobs, indptr, columns, counts, weighting)?,
     })
 }
 
 /// Counts as floating-point values of type `T`, weighted by `weighting`.
-fn weighted_floats<'py, T: Real + numpy::Element>(
+fn weighted_floats<'py, T: Real + Zeroable + numpy::Element>(
     py: Python<'py>,
     n_jobs: Option<usize>,
-    counts: &Counts,
+    indptr: &[usize],
+    columns: &[u32],
+    counts: Vec<u32>,
     weighting: Weighting<'_>,
 ) -> PyResult<Bound<'py, PyAny>> {
     // Exact: every u32 is an f64, so this rounds once, as `n as f32` does.
-    let mut data: Vec<T> = try_collect(counts.counts.iter().map(|&n| T::from_f64(n as f64)), WHAT)?;
-    weigh(
-        py,
-        n_jobs,
-        &counts.indptr,
-        &counts.columns,
-        &mut data,
-        weighting,
-    )?;
+    let mut data: Vec<T> = detached(py, n_jobs, || {
+        try_convert_releasing(counts, |n| T::from_f64(n as f64), WHAT)
+    })?;
+    weigh(py, n_jobs, indptr, columns, &mut data, weighting)?;
     Ok(PyArray1::from_vec(py, data).into_any())
 }

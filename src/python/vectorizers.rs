@@ -156,11 +156,21 @@ impl PyAnalyzer {
                 weighting.idf = Some(idf_view);
             }
         }
-        let data = weighted_values(py, self.n_jobs, &counts, value_type, weighting)?;
-        let n_columns = counts.n_columns;
         let Counts {
-            indptr, columns, ..
+            indptr,
+            columns,
+            counts,
+            n_columns,
         } = counts;
+        let data = weighted_values(
+            py,
+            self.n_jobs,
+            &indptr,
+            &columns,
+            counts,
+            value_type,
+            weighting,
+        )?;
         csr_for_python(py, indptr, columns, data, n_columns)
     }
 
@@ -247,11 +257,13 @@ fn fitted_for_python<'py>(
         }
     }
     weighting.idf = idf.as_deref();
-    let data = weighted_values(py, n_jobs, &counts, value_type, weighting)?;
-    let n_columns = counts.n_columns;
     let Counts {
-        indptr, columns, ..
+        indptr,
+        columns,
+        counts,
+        n_columns,
     } = counts;
+    let data = weighted_values(py, n_jobs, &indptr, &columns, counts, value_type, weighting)?;
     let matrix = csr_for_python(py, indptr, columns, data, n_columns)?;
     let vocabulary = Bound::new(py, PyVocabulary { vocabulary })?;
     let df = PyArray1::from_vec(py, df.into_iter().map(|d| d as i64).collect::<Vec<i64>>());

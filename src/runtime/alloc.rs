@@ -3,6 +3,9 @@
 
 use std::alloc::{alloc_zeroed, Layout};
 
+#[cfg(any(feature = "python", test))]
+use rayon::prelude::*;
+
 use crate::error::Error;
 
 /// Plain numbers whose all-zero bytes are the value 0.
@@ -14,6 +17,7 @@ pub unsafe trait Zeroable: Copy {}
 // SAFETY: zero bytes are 0 (or 0.0) for each of these.
 unsafe impl Zeroable for u8 {}
 unsafe impl Zeroable for u32 {}
+unsafe impl Zeroable for i32 {}
 unsafe impl Zeroable for u64 {}
 unsafe impl Zeroable for usize {}
 unsafe impl Zeroable for i64 {}
@@ -124,6 +128,49 @@ pub(crate) fn try_filled<V: Clone>(
     Ok(vec)
 }
 
+/// Shortens `vec` to `len` and gives the memory past it back. A large vector is a mapping of
+/// its own (glibc maps every block above its threshold, at most 32 MiB, separately), which
+/// shrinking remaps in place: the pages past `len` return to the system at once, so a table
+/// that is read from its end can be let go of as it is read.
+pub(crate) fn release_tail<V>(vec: &mut Vec<V>, len: usize) {
+    vec.truncate(len);
+    // Shrinking never asks for memory (glibc keeps the block when it cannot remap it).
+    vec.shrink_to_fit();
+}
+
+/// Values read from the end of a table that is let go of as it is read: each step of the
+/// conversions below frees about this many of them.
+pub(crate) const RELEASE_STEP: usize = 1 << 18;
+
+/// `source` converted value by value into a new vector, `source` read from its end a step at a
+/// time and released behind the reading ([`release_tail`]), while the new vector's zeroed pages
+/// are touched only as they are written: the peak is the larger of the two vectors (plus a step),
+/// not their sum. (The bindings turn counts into a matrix's values with it.)
+#[cfg(any(feature = "python", test))]
+pub(crate) fn try_convert_releasing<A, B>(
+    mut source: Vec<A>,
+    convert: impl Fn(A) -> B + Sync,
+    what: &'static str,
+) -> Result<Vec<B>, Error>
+where
+    A: Copy + Sync,
+    B: Zeroable + Send,
+{
+    let mut converted: Vec<B> = try_zeroed(source.len(), what)?;
+    let mut end = source.len();
+    while end > 0 {
+        let start = end.saturating_sub(RELEASE_STEP);
+        converted[start..end]
+            .par_iter_mut()
+            .zip(&source[start..end])
+            .with_min_len(4096)
+            .for_each(|(to, &from)| *to = convert(from));
+        release_tail(&mut source, start);
+        end = start;
+    }
+    Ok(converted)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -160,5 +207,22 @@ mod tests {
         try_push(&mut v, 2, "x").unwrap();
         assert_eq!(v, [1, 2]);
         assert_eq!(try_collect(0..5u32, "x").unwrap(), [0, 1, 2, 3, 4]);
+    }
+
+    #[test]
+    fn conversions_keep_every_value_in_place() {
+        for n in [0, 1, RELEASE_STEP - 1, RELEASE_STEP, 3 * RELEASE_STEP + 7] {
+            let source: Vec<u32> = (0..n as u32).collect();
+            let converted = try_convert_releasing(source, |v| v as f64 * 0.5, "x").unwrap();
+            assert_eq!(converted.len(), n);
+            assert!(converted
+                .iter()
+                .enumerate()
+                .all(|(i, &v)| v == i as f64 * 0.5));
+        }
+        let mut v: Vec<u32> = (0..100).collect();
+        release_tail(&mut v, 10);
+        assert_eq!(v, (0..10).collect::<Vec<_>>());
+        assert_eq!(v.capacity(), 10);
     }
 }
