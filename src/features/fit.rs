@@ -2,7 +2,8 @@
 //! scikit-learn's pruning by document frequency and `max_features`).
 //!
 //! Each worker thread counts the documents it takes (a few at a time, until none are left)
-//! against its own local vocabulary; the local vocabularies are then merged, pruned and sorted,
+//! against its own local vocabulary (its terms interned a few dozen at a time, their memory
+//! prefetched: `features::lookahead`); the local vocabularies are then merged, pruned and sorted,
 //! and every run of documents a worker counted is renumbered to the final columns into its place
 //! in document order: the workers' chunks in parallel, each from its last run back, its own
 //! arrays let go of behind the reading, so that they and the final arrays are never held whole
@@ -16,9 +17,9 @@ use crate::error::{Error, Result};
 use crate::features::analyzer::Scratch;
 use crate::features::counts::Counts;
 use crate::features::intern::Interner;
+use crate::features::lookahead::Lookahead;
 use crate::features::prune::kept_terms;
 use crate::features::source::FeatureSource;
-use crate::features::transform::unmark;
 use crate::features::vocabulary::{FitOptions, Vocabulary};
 use crate::runtime::alloc::{
     release_tail, try_filled, try_push, try_reserve, try_resize, try_with_capacity, try_zeroed,
@@ -26,6 +27,7 @@ use crate::runtime::alloc::{
 };
 use crate::runtime::cancel::checkpoint;
 use crate::runtime::per_worker::per_worker;
+use crate::runtime::prefetch::prefetch_address;
 
 /// What the fit's tables report themselves as when they cannot grow: every one of them grows
 /// with the documents' distinct features (n-grams of a long text in a wide `ngram_range` are
@@ -44,15 +46,34 @@ struct Run {
     rows: usize,
 }
 
+/// What a worker keeps of one of its terms, in one place: each time counting meets a term it
+/// reads and writes this and nothing else of the term's (three arrays of one field each took
+/// three cache misses where this takes one; the tables outgrow the caches on large corpora).
+#[derive(Clone, Copy)]
+struct Tally {
+    /// The term's place in the row of the document being counted (u32::MAX: not in it yet).
+    in_row: u32,
+    /// The chunk's documents it is in, and its count in all of them: summed while counting, in
+    /// parallel, so that merging chunks only visits their terms.
+    documents: u32,
+    total: u64,
+}
+
+impl Tally {
+    const UNSEEN: Tally = Tally {
+        in_row: u32::MAX,
+        documents: 0,
+        total: 0,
+    };
+}
+
 /// One worker's counts of the documents it took, against its own vocabulary. One per worker
 /// rather than one per stretch of documents: each distinct term is then stored, and later
 /// merged, once per worker, which is most of a fit's memory and of its merge.
 struct ChunkCounts {
     terms: Interner,
-    /// Per local term: the documents of the chunk it is in, and its count in all of them
-    /// (summed while counting, in parallel, so that merging chunks only visits their terms).
-    document_frequency: Vec<u32>,
-    total: Vec<u64>,
+    /// Per local term, what counting keeps of it.
+    tallies: Vec<Tally>,
     /// The worker's rows, in the order it counted them.
     indptr: Vec<usize>,
     columns: Vec<u32>,
@@ -66,8 +87,7 @@ impl ChunkCounts {
             // Room up front is only a guess at what the documents need, so when it cannot be
             // had the table starts small and grows (fallibly) as the terms come.
             terms: Interner::for_documents(documents).unwrap_or_default(),
-            document_frequency: Vec::new(),
-            total: Vec::new(),
+            tallies: Vec::new(),
             indptr: vec![0],
             columns: Vec::new(),
             counts: Vec::new(),
@@ -102,31 +122,24 @@ impl ChunkCounts {
             )
             .map_err(|error| (range.start, error))?,
         }
-        let CountBuffers { scratch, slot, row } = buffers;
+        let CountBuffers {
+            scratch,
+            lookahead,
+            row,
+        } = buffers;
         for i in range {
             row.clear();
-            let terms = &mut self.terms;
-            // A failure can leave `slot` shorter than the terms interned (a term interned, its
-            // slot not made): it is grown to whatever id comes next.
+            lookahead.clear();
+            let (terms, tallies) = (&mut self.terms, &mut self.tallies);
             let counted = source
                 .for_each_feature(i, scratch, &mut |feature| {
-                    let id = terms.intern(feature)?;
-                    if id as usize >= slot.len() {
-                        try_resize(slot, id as usize + 1, u32::MAX, COUNTS)?;
-                    }
-                    let s = &mut slot[id as usize];
-                    if *s == u32::MAX {
-                        // Marked once pushed: a failed push leaves no mark behind.
-                        try_push(row, (id, 1), COUNTS)?;
-                        *s = (row.len() - 1) as u32;
-                    } else {
-                        row[*s as usize].1 += 1;
+                    if lookahead.push(terms, feature)? {
+                        intern_and_tally(lookahead, terms, tallies, row)?;
                     }
                     Ok(())
                 })
+                .and_then(|()| intern_and_tally(lookahead, terms, tallies, row))
                 .and_then(|()| {
-                    try_resize(&mut self.document_frequency, slot.len(), 0, COUNTS)?;
-                    try_resize(&mut self.total, slot.len(), 0, COUNTS)?;
                     try_reserve(&mut self.columns, row.len(), COUNTS)?;
                     try_reserve(&mut self.counts, row.len(), COUNTS)?;
                     try_reserve(&mut self.indptr, 1, COUNTS)
@@ -134,13 +147,16 @@ impl ChunkCounts {
             if let Err(error) = counted {
                 // The worker keeps its buffers for the ranges it has left (each runs, so that
                 // the first failure is the one reported): the failed document's marks go.
-                unmark(slot, row);
+                for &(id, _) in row.iter() {
+                    self.tallies[id as usize].in_row = u32::MAX;
+                }
                 return Err((i, error));
             }
             for &(id, count) in row.iter() {
-                slot[id as usize] = u32::MAX;
-                self.document_frequency[id as usize] += 1;
-                self.total[id as usize] += count as u64;
+                let tally = &mut self.tallies[id as usize];
+                tally.in_row = u32::MAX;
+                tally.documents += 1;
+                tally.total += count as u64;
                 self.columns.push(id);
                 self.counts.push(count);
             }
@@ -153,12 +169,49 @@ impl ChunkCounts {
     }
 }
 
+/// Interns the terms waiting in `lookahead` and tallies them into the document's `row`.
+#[inline]
+fn intern_and_tally(
+    lookahead: &mut Lookahead,
+    terms: &mut Interner,
+    tallies: &mut Vec<Tally>,
+    row: &mut Vec<(u32, u32)>,
+) -> Result<()> {
+    // The hints run before `each` writes anything, but two closures cannot borrow `tallies`
+    // together: the hints take its address instead (a prefetch reads nothing).
+    let (first, known) = (tallies.as_ptr(), tallies.len());
+    let hint = move |id: u32| {
+        if (id as usize) < known {
+            prefetch_address(first.wrapping_add(id as usize));
+        }
+    };
+    lookahead.intern_waiting(terms, hint, |id| tally_term(tallies, row, id))
+}
+
+/// Counts one more occurrence of term `id` in the document whose `row` is being made.
+#[inline]
+fn tally_term(tallies: &mut Vec<Tally>, row: &mut Vec<(u32, u32)>, id: u32) -> Result<()> {
+    // A failure can leave `tallies` shorter than the terms interned (a term interned, its
+    // tally not made): it is grown to whatever id comes next.
+    if id as usize >= tallies.len() {
+        try_resize(tallies, id as usize + 1, Tally::UNSEEN, COUNTS)?;
+    }
+    let tally = &mut tallies[id as usize];
+    if tally.in_row == u32::MAX {
+        // Marked once pushed: a failed push leaves no mark behind.
+        try_push(row, (id, 1), COUNTS)?;
+        tally.in_row = (row.len() - 1) as u32;
+    } else {
+        row[tally.in_row as usize].1 += 1;
+    }
+    Ok(())
+}
+
 /// A worker's buffers, reused from one document to the next.
 #[derive(Default)]
 struct CountBuffers {
     scratch: Scratch,
-    /// Per document: position in `row` of each local term seen in it (u32::MAX: not seen).
-    slot: Vec<u32>,
+    lookahead: Lookahead,
     row: Vec<(u32, u32)>,
 }
 
@@ -285,8 +338,7 @@ impl Fitter {
         let chunk_terms: Vec<usize> = chunks.iter().map(|chunk| chunk.terms.len()).collect();
         for chunk in &mut chunks {
             chunk.terms = Interner::default();
-            chunk.document_frequency = Vec::new();
-            chunk.total = Vec::new();
+            chunk.tallies = Vec::new();
         }
         let n_terms: usize = shards.iter().map(|shard| shard.terms.len()).sum();
         let term = |(s, id): (u32, u32)| shards[s as usize].terms.get(id);
@@ -482,18 +534,17 @@ impl MergedShard {
                     shard.total.push(0);
                 }
                 let local = local as usize;
-                let documents = chunk.document_frequency[local] as u64;
+                let tally = chunk.tallies[local];
+                let documents = tally.documents as u64;
                 shard.df[id as usize] += documents;
                 // With binary counts every count is 1 (scikit-learn ranks by them so).
-                shard.total[id as usize] += if binary {
-                    documents
-                } else {
-                    chunk.total[local]
-                };
+                shard.total[id as usize] += if binary { documents } else { tally.total };
                 ids.push(id);
             }
             shard.ids_of_chunk.push(ids);
         }
+        // It was sized for every chunk's terms, shared ones counted once per chunk.
+        shard.terms.shrink_to_fit();
         Ok(shard)
     }
 }

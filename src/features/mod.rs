@@ -10,6 +10,7 @@ pub(crate) mod counts;
 pub(crate) mod fit;
 pub(crate) mod hashing;
 pub(crate) mod intern;
+pub(crate) mod lookahead;
 pub(crate) mod prune;
 pub(crate) mod source;
 pub(crate) mod stats;
