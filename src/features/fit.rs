@@ -133,10 +133,14 @@ impl ChunkCounts {
             let (terms, tallies) = (&mut self.terms, &mut self.tallies);
             let counted = source
                 .for_each_feature(i, scratch, &mut |feature| {
-                    if lookahead.push(terms, feature)? {
-                        intern_and_tally(lookahead, terms, tallies, row)?;
+                    // (A table only grows: once queued, terms stay queued, in order.)
+                    if !terms.outgrows_cache() {
+                        tally_term(tallies, row, terms.intern(feature)?)
+                    } else if lookahead.push(terms, feature)? {
+                        intern_and_tally(lookahead, terms, tallies, row)
+                    } else {
+                        Ok(())
                     }
-                    Ok(())
                 })
                 .and_then(|()| intern_and_tally(lookahead, terms, tallies, row))
                 .and_then(|()| {
@@ -563,6 +567,62 @@ mod tests {
         "and this is the third one",
         "is this the first document",
     ];
+
+    #[test]
+    fn vocabularies_too_large_for_the_cache_count_as_small_ones_do() {
+        // 150 k distinct terms: each worker's table outgrows the cache, and its terms are
+        // queued and prefetched (`Lookahead`) from then on, also within a document.
+        let texts: Vec<String> = (0..300)
+            .map(|d| {
+                (0..1_000)
+                    .map(|w| format!("t{} t{}", (d * 1_000 + w) % 150_000, w % 7))
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
+            .collect();
+        let analyzer = analyzer();
+        let source = AnalyzedTexts {
+            analyzer: &analyzer,
+            texts: &texts,
+        };
+        let mut expected: std::collections::BTreeMap<String, Vec<(usize, u32)>> =
+            Default::default();
+        for (d, text) in texts.iter().enumerate() {
+            let mut row: std::collections::HashMap<&str, u32> = Default::default();
+            for word in text.split(' ') {
+                *row.entry(word).or_default() += 1;
+            }
+            for (word, count) in row {
+                expected
+                    .entry(word.to_string())
+                    .or_default()
+                    .push((d, count));
+            }
+        }
+        for threads in [1, 2] {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap();
+            let (vocabulary, counts) = pool
+                .install(|| fit(&source, FitOptions::default()))
+                .unwrap();
+            assert_eq!(
+                vocabulary.terms().collect::<Vec<_>>(),
+                expected.keys().collect::<Vec<_>>()
+            );
+            let mut found: Vec<Vec<(usize, u32)>> = vec![Vec::new(); vocabulary.len()];
+            for d in 0..counts.n_rows() {
+                for k in counts.indptr[d]..counts.indptr[d + 1] {
+                    found[counts.columns[k] as usize].push((d, counts.counts[k]));
+                }
+            }
+            for (found, expected) in found.iter_mut().zip(expected.values_mut()) {
+                expected.sort_unstable();
+                assert_eq!(found, expected);
+            }
+        }
+    }
 
     #[test]
     fn fit_matches_scikit_learns_example() {

@@ -156,6 +156,14 @@ impl Interner {
         self.intern_hashed(s, Self::hash(s))
     }
 
+    /// Whether the table is larger than a core's own cache holds, so that a lookup would
+    /// wait on memory unless its slot is prefetched (below that size, queueing terms to
+    /// prefetch them costs more than it saves: English news, 29 k terms, ran 10% slower so).
+    #[inline]
+    pub(crate) fn outgrows_cache(&self) -> bool {
+        self.slots.len() * std::mem::size_of::<Slot>() > 1 << 20
+    }
+
     /// Asks the processor to bring the slot where a string of hash `hash` is looked up first
     /// into the cache, so that a lookup of it a few dozen strings later does not wait on
     /// memory (see `features::lookahead`). Only a hint: it reads nothing.
