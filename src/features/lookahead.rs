@@ -96,30 +96,19 @@ mod tests {
         let mut interner = Interner::default();
         let mut lookahead = Lookahead::default();
         let mut ids = Vec::new();
+        let mut intern_waiting = |lookahead: &mut Lookahead, interner: &mut Interner| {
+            let each = |id| {
+                ids.push(id);
+                Ok(())
+            };
+            lookahead.intern_waiting(interner, |_| {}, each).unwrap();
+        };
         for word in &words {
             if lookahead.push(&interner, word).unwrap() {
-                lookahead
-                    .intern_waiting(
-                        &mut interner,
-                        |_| {},
-                        |id| {
-                            ids.push(id);
-                            Ok(())
-                        },
-                    )
-                    .unwrap();
+                intern_waiting(&mut lookahead, &mut interner);
             }
         }
-        lookahead
-            .intern_waiting(
-                &mut interner,
-                |_| {},
-                |id| {
-                    ids.push(id);
-                    Ok(())
-                },
-            )
-            .unwrap();
+        intern_waiting(&mut lookahead, &mut interner);
         assert_eq!(ids, expected);
     }
 
