@@ -136,7 +136,7 @@ impl ChunkCounts {
                     // (A table only grows: once queued, terms stay queued, in order.)
                     if !terms.outgrows_cache() {
                         tally_term(tallies, row, terms.intern(feature)?)
-                    } else if lookahead.push(terms, feature)? {
+                    } else if lookahead.push(feature, terms.prefetch(feature))? {
                         intern_and_tally(lookahead, terms, tallies, row)
                     } else {
                         Ok(())
@@ -173,7 +173,9 @@ impl ChunkCounts {
     }
 }
 
-/// Interns the terms waiting in `lookahead` and tallies them into the document's `row`.
+/// Interns the terms waiting in `lookahead` and tallies them into the document's `row`. Their
+/// slots were prefetched when they were queued; first the bytes and tally of each one's likely
+/// match are asked for too.
 #[inline]
 fn intern_and_tally(
     lookahead: &mut Lookahead,
@@ -181,15 +183,15 @@ fn intern_and_tally(
     tallies: &mut Vec<Tally>,
     row: &mut Vec<(u32, u32)>,
 ) -> Result<()> {
-    // The hints run before `each` writes anything, but two closures cannot borrow `tallies`
-    // together: the hints take its address instead (a prefetch reads nothing).
-    let (first, known) = (tallies.as_ptr(), tallies.len());
-    let hint = move |id: u32| {
-        if (id as usize) < known {
-            prefetch_address(first.wrapping_add(id as usize));
+    for (term, hash) in lookahead.waiting() {
+        if let Some(tally) = terms
+            .prefetch_candidate(hash, term.len())
+            .and_then(|id| tallies.get(id as usize))
+        {
+            prefetch_address(tally);
         }
-    };
-    lookahead.intern_waiting(terms, hint, |id| tally_term(tallies, row, id))
+    }
+    lookahead.take_waiting(|term, hash| tally_term(tallies, row, terms.intern_hashed(term, hash)?))
 }
 
 /// Counts one more occurrence of term `id` in the document whose `row` is being made.
@@ -621,6 +623,12 @@ mod tests {
                 expected.sort_unstable();
                 assert_eq!(found, expected);
             }
+            // The fitted vocabulary is as large: a transform queues its lookups too.
+            assert!(vocabulary.outgrows_cache());
+            let transformed = pool.install(|| transform(&source, &vocabulary)).unwrap();
+            assert_eq!(transformed.indptr, counts.indptr);
+            assert_eq!(transformed.columns, counts.columns);
+            assert_eq!(transformed.counts, counts.counts);
         }
     }
 

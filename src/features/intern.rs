@@ -28,6 +28,9 @@ const WHAT: &str = "the table of distinct terms";
 const START_BITS: u32 = 40;
 const START_MASK: u64 = (1 << START_BITS) - 1;
 
+/// What a core's own cache is taken to hold: tables beyond it are worth prefetching from.
+pub(crate) const CACHE_BYTES: usize = 1 << 20;
+
 /// One place in the table.
 #[derive(Clone, Copy, Default)]
 struct Slot {
@@ -161,14 +164,28 @@ impl Interner {
     /// prefetch them costs more than it saves: English news, 29 k terms, ran 10% slower so).
     #[inline]
     pub(crate) fn outgrows_cache(&self) -> bool {
-        self.slots.len() * std::mem::size_of::<Slot>() > 1 << 20
+        self.table_bytes() > CACHE_BYTES
     }
 
-    /// Asks the processor to bring the slot where a string of hash `hash` is looked up first
-    /// into the cache, so that a lookup of it a few dozen strings later does not wait on
-    /// memory (see `features::lookahead`). Only a hint: it reads nothing.
+    /// The bytes of the table's slots.
     #[inline]
-    pub(crate) fn prefetch(&self, hash: u64) {
+    pub(crate) fn table_bytes(&self) -> usize {
+        self.slots.len() * std::mem::size_of::<Slot>()
+    }
+
+    /// The hash of `s`, with the slot where `s` is looked up first asked for into the cache,
+    /// so that a lookup of it a few dozen strings later does not wait on memory (see
+    /// `features::lookahead`). The prefetch is only a hint: it reads nothing.
+    #[inline]
+    pub(crate) fn prefetch(&self, s: &str) -> u64 {
+        let hash = Self::hash(s);
+        self.prefetch_hashed(hash);
+        hash
+    }
+
+    /// [`Interner::prefetch`] for a string whose hash is known.
+    #[inline]
+    pub(crate) fn prefetch_hashed(&self, hash: u64) {
         if !self.slots.is_empty() {
             let at = hash as usize & (self.slots.len() - 1);
             prefetch_address(self.slots.as_ptr().wrapping_add(at));

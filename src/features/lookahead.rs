@@ -1,14 +1,15 @@
-//! Interning terms a few dozen at a time, each one's table slot asked for ahead of its lookup.
+//! Looking terms up a few dozen at a time, each one's table slot asked for ahead of its lookup.
 //!
-//! On a large corpus the interner's table is far larger than the caches, and a lookup waits
-//! on memory for its slot before it can compare anything. The tokenizer takes about as long to
-//! produce a few dozen terms as memory takes to answer, so a term's slot is prefetched as soon
-//! as the term is made and looked up only when `DEPTH` terms are waiting: by then the slot has
-//! usually arrived. Terms are looked up in the order they came, so the numbers they get are
-//! exactly those of interning them one by one.
+//! On a large corpus a term table (a fit's interner, a fitted vocabulary) is far larger than
+//! the caches, and a lookup waits on memory for its slot before it can compare anything. The
+//! tokenizer takes about as long to produce a few dozen terms as memory takes to answer, so a
+//! term's slot is prefetched as soon as the term is made (by the caller, which knows the
+//! table) and looked up only when `DEPTH` terms are waiting: by then the slot has usually
+//! arrived, and the caller can ask for what the slots point to before the lookups proper.
+//! Terms are taken in the order they came, so a fit numbers them exactly as interning them one
+//! by one does.
 
 use crate::error::Result;
-use crate::features::intern::Interner;
 use crate::runtime::alloc::{try_push, try_push_str};
 
 const WHAT: &str = "the terms waiting to be counted";
@@ -33,47 +34,34 @@ impl Lookahead {
         self.hashes.clear();
     }
 
-    /// Queues `term` for `interner`, whose slot for it is prefetched; true when `DEPTH` terms
-    /// are waiting and it is time to [`Lookahead::intern_waiting`].
+    /// Queues `term`, whose hash is `hash` (its slot prefetched by the caller); true when
+    /// `DEPTH` terms are waiting and it is time to [`Lookahead::take_waiting`].
     #[inline]
-    pub(crate) fn push(&mut self, interner: &Interner, term: &str) -> Result<bool> {
-        let hash = Interner::hash(term);
-        interner.prefetch(hash);
+    pub(crate) fn push(&mut self, term: &str, hash: u64) -> Result<bool> {
         try_push_str(&mut self.text, term, WHAT)?;
         try_push(&mut self.ends, self.text.len(), WHAT)?;
         try_push(&mut self.hashes, hash, WHAT)?;
         Ok(self.hashes.len() >= Self::DEPTH)
     }
 
-    /// Interns the waiting terms in the order they came, handing each one's number to `each`,
-    /// and empties the queue (also when a term or `each` fails). First, with their slots in
-    /// the cache by now, the bytes of the likely match of each are asked for, and `hint` is
-    /// told its likely number (to prefetch what `each` will touch).
+    /// The waiting terms with their hashes, in the order they came.
     #[inline]
-    pub(crate) fn intern_waiting(
+    pub(crate) fn waiting(&self) -> impl Iterator<Item = (&str, u64)> + '_ {
+        let starts = std::iter::once(0).chain(self.ends.iter().copied());
+        starts
+            .zip(&self.ends)
+            .zip(&self.hashes)
+            .map(|((start, &end), &hash)| (&self.text[start..end], hash))
+    }
+
+    /// Hands the waiting terms to `each` in the order they came and empties the queue (also
+    /// when `each` fails, at the first failure).
+    #[inline]
+    pub(crate) fn take_waiting(
         &mut self,
-        interner: &mut Interner,
-        hint: impl Fn(u32),
-        mut each: impl FnMut(u32) -> Result<()>,
+        mut each: impl FnMut(&str, u64) -> Result<()>,
     ) -> Result<()> {
-        let mut start = 0;
-        for (&end, &hash) in self.ends.iter().zip(&self.hashes) {
-            if let Some(id) = interner.prefetch_candidate(hash, end - start) {
-                hint(id);
-            }
-            start = end;
-        }
-        let mut start = 0;
-        let mut result = Ok(());
-        for (&end, &hash) in self.ends.iter().zip(&self.hashes) {
-            result = interner
-                .intern_hashed(&self.text[start..end], hash)
-                .and_then(&mut each);
-            if result.is_err() {
-                break;
-            }
-            start = end;
-        }
+        let result = self.waiting().try_for_each(|(term, hash)| each(term, hash));
         self.clear();
         result
     }
@@ -82,56 +70,58 @@ impl Lookahead {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::Error;
 
     #[test]
-    fn numbers_terms_as_interning_them_one_by_one_does() {
-        let words: Vec<String> = (0..1000)
-            .map(|i| format!("w{}", i % 97 * 31 % 211))
-            .collect();
-        let mut one_by_one = Interner::default();
-        let expected: Vec<u32> = words
-            .iter()
-            .map(|w| one_by_one.intern(w).unwrap())
-            .collect();
-        let mut interner = Interner::default();
+    fn hands_out_terms_in_the_order_they_came_in_batches() {
+        let words: Vec<String> = (0..100).map(|i| format!("w{}", i * 7 % 13)).collect();
         let mut lookahead = Lookahead::default();
-        let mut ids = Vec::new();
-        let mut intern_waiting = |lookahead: &mut Lookahead, interner: &mut Interner| {
-            let each = |id| {
-                ids.push(id);
-                Ok(())
-            };
-            lookahead.intern_waiting(interner, |_| {}, each).unwrap();
-        };
-        for word in &words {
-            if lookahead.push(&interner, word).unwrap() {
-                intern_waiting(&mut lookahead, &mut interner);
+        let mut taken = Vec::new();
+        let mut batches = 0;
+        for (i, word) in words.iter().enumerate() {
+            if lookahead.push(word, i as u64).unwrap() {
+                batches += 1;
+                let waiting: Vec<(String, u64)> = lookahead
+                    .waiting()
+                    .map(|(t, h)| (t.to_string(), h))
+                    .collect();
+                assert_eq!(waiting.len(), Lookahead::DEPTH);
+                lookahead
+                    .take_waiting(|term, hash| {
+                        taken.push((term.to_string(), hash));
+                        Ok(())
+                    })
+                    .unwrap();
             }
         }
-        intern_waiting(&mut lookahead, &mut interner);
-        assert_eq!(ids, expected);
+        lookahead
+            .take_waiting(|term, hash| {
+                taken.push((term.to_string(), hash));
+                Ok(())
+            })
+            .unwrap();
+        assert_eq!(batches, 100 / Lookahead::DEPTH);
+        let expected: Vec<(String, u64)> = words
+            .into_iter()
+            .enumerate()
+            .map(|(i, w)| (w, i as u64))
+            .collect();
+        assert_eq!(taken, expected);
     }
 
     #[test]
     fn a_failure_empties_the_queue() {
-        let mut interner = Interner::default();
         let mut lookahead = Lookahead::default();
         for word in ["a", "b", "c"] {
-            lookahead.push(&interner, word).unwrap();
+            lookahead.push(word, 0).unwrap();
         }
         let mut seen = 0;
-        let failed = lookahead.intern_waiting(
-            &mut interner,
-            |_| {},
-            |_| {
-                seen += 1;
-                Err(crate::error::Error::Cancelled)
-            },
-        );
+        let failed = lookahead.take_waiting(|_, _| {
+            seen += 1;
+            Err(Error::Cancelled)
+        });
         assert!(failed.is_err());
         assert_eq!(seen, 1);
-        lookahead
-            .intern_waiting(&mut interner, |_| {}, |_| panic!("queue not emptied"))
-            .unwrap();
+        assert_eq!(lookahead.waiting().count(), 0);
     }
 }

@@ -1,7 +1,8 @@
 //! The features layer: from documents to counted features. Feature sources (analyzed text,
-//! decoded documents, features made elsewhere), word and character n-grams, string interning,
-//! the vocabulary and the options it is fitted with, the fit and the transform, the rule for
-//! which terms a fit keeps, mergeable corpus statistics, and the hashing trick.
+//! decoded documents, features made elsewhere), word and character n-grams, string interning
+//! and the queue that prefetches lookups, the vocabulary and the options it is fitted with, the
+//! fit and the transform, the rule for which terms a fit keeps, mergeable corpus statistics,
+//! and the hashing trick.
 //!
 //! May use: `error`, `runtime`, `text`.
 

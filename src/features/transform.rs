@@ -1,12 +1,14 @@
 //! Counting documents with a fixed vocabulary (a fitted one, or one the caller gave): each
 //! contiguous range of documents is counted by whichever thread takes it, and the ranges are
-//! joined in order.
+//! joined in order. Where the vocabulary's tables outgrow the cache, a document's lookups are
+//! queued a few dozen at a time with their memory prefetched (`features::lookahead`).
 
 use rayon::prelude::*;
 
 use crate::error::Result;
 use crate::features::analyzer::Scratch;
 use crate::features::counts::Counts;
+use crate::features::lookahead::Lookahead;
 use crate::features::source::FeatureSource;
 use crate::features::vocabulary::Vocabulary;
 use crate::runtime::alloc::{try_filled, try_push, try_reserve, try_with_capacity};
@@ -47,39 +49,44 @@ fn concatenate(parts: Vec<(Vec<usize>, Vec<u32>, Vec<u32>)>, n_columns: usize) -
 
 /// Counts the documents' features that are in `vocabulary`; others are ignored.
 pub fn transform(source: &dyn FeatureSource, vocabulary: &Vocabulary) -> Result<Counts> {
+    // Lookups queued to prefetch their memory only where the tables outgrow the cache.
+    let queued = vocabulary.outgrows_cache();
     let parts: Vec<_> = chunk_ranges(source.n_documents())
         .into_par_iter()
         .map_init(
             || {
                 Ok(TransformBuffers {
                     scratch: Scratch::default(),
+                    lookahead: Lookahead::default(),
                     slot: try_filled(vocabulary.len(), u32::MAX, WHAT)?,
                     row: Vec::new(),
                 })
             },
             |buffers: &mut Result<TransformBuffers>, range| {
-                let TransformBuffers { scratch, slot, row } =
-                    buffers.as_mut().map_err(|error| error.clone())?;
+                let TransformBuffers {
+                    scratch,
+                    lookahead,
+                    slot,
+                    row,
+                } = buffers.as_mut().map_err(|error| error.clone())?;
                 let mut indptr = try_with_capacity(range.len() + 1, WHAT)?;
                 indptr.push(0);
                 let mut columns = Vec::new();
                 let mut counts = Vec::new();
                 for i in range {
                     row.clear();
+                    lookahead.clear();
                     let counted = source
                         .for_each_feature(i, scratch, &mut |feature| {
-                            if let Some(column) = vocabulary.get(feature) {
-                                let s = &mut slot[column as usize];
-                                if *s == u32::MAX {
-                                    // Marked once pushed: a failed push leaves no mark behind.
-                                    try_push(row, (column, 1), WHAT)?;
-                                    *s = (row.len() - 1) as u32;
-                                } else {
-                                    row[*s as usize].1 += 1;
-                                }
+                            if !queued {
+                                tally_column(vocabulary.get(feature), slot, row)
+                            } else if lookahead.push(feature, vocabulary.prefetch(feature))? {
+                                look_up_and_tally(lookahead, vocabulary, slot, row)
+                            } else {
+                                Ok(())
                             }
-                            Ok(())
                         })
+                        .and_then(|()| look_up_and_tally(lookahead, vocabulary, slot, row))
                         .and_then(|()| {
                             try_reserve(&mut columns, row.len(), WHAT)?;
                             try_reserve(&mut counts, row.len(), WHAT)
@@ -110,6 +117,38 @@ pub fn transform(source: &dyn FeatureSource, vocabulary: &Vocabulary) -> Result<
     concatenate(parts, vocabulary.len())
 }
 
+/// Counts one more occurrence of `column` (none: a term outside the vocabulary) in the document
+/// whose `row` is being made; `slot` holds each column's place in `row`.
+#[inline]
+fn tally_column(column: Option<u32>, slot: &mut [u32], row: &mut Vec<(u32, u32)>) -> Result<()> {
+    if let Some(column) = column {
+        let s = &mut slot[column as usize];
+        if *s == u32::MAX {
+            // Marked once pushed: a failed push leaves no mark behind.
+            try_push(row, (column, 1), WHAT)?;
+            *s = (row.len() - 1) as u32;
+        } else {
+            row[*s as usize].1 += 1;
+        }
+    }
+    Ok(())
+}
+
+/// Looks up the terms waiting in `lookahead` (their slots prefetched when they were queued;
+/// first the bytes and column of each one's likely match are asked for too) and tallies them.
+#[inline]
+fn look_up_and_tally(
+    lookahead: &mut Lookahead,
+    vocabulary: &Vocabulary,
+    slot: &mut [u32],
+    row: &mut Vec<(u32, u32)>,
+) -> Result<()> {
+    for (term, hash) in lookahead.waiting() {
+        vocabulary.prefetch_match(term, hash);
+    }
+    lookahead.take_waiting(|term, hash| tally_column(vocabulary.get_hashed(term, hash), slot, row))
+}
+
 /// Clears the marks in `slot` of the columns of `row`.
 pub(crate) fn unmark(slot: &mut [u32], row: &[(u32, u32)]) {
     for &(column, _) in row {
@@ -121,6 +160,7 @@ pub(crate) fn unmark(slot: &mut [u32], row: &[(u32, u32)]) {
 /// document (u32::MAX: not seen), as long as the vocabulary, so made once per worker.
 struct TransformBuffers {
     scratch: Scratch,
+    lookahead: Lookahead,
     slot: Vec<u32>,
     row: Vec<(u32, u32)>,
 }

@@ -2,8 +2,9 @@
 //! scikit-learn's `min_df`, `max_df`, `max_features` and `binary`.
 
 use crate::error::{Error, Result};
-use crate::features::intern::Interner;
+use crate::features::intern::{Interner, CACHE_BYTES};
 use crate::runtime::alloc::try_collect;
+use crate::runtime::prefetch::prefetch_address;
 
 /// What a vocabulary's tables report themselves as when they cannot be had.
 const WHAT: &str = "the vocabulary";
@@ -120,13 +121,51 @@ impl Vocabulary {
     }
 
     pub fn get(&self, term: &str) -> Option<u32> {
+        self.get_hashed(term, Interner::hash(term))
+    }
+
+    /// `get` for a term whose [`Interner::hash`] is known.
+    #[inline]
+    pub(crate) fn get_hashed(&self, term: &str, hash: u64) -> Option<u32> {
         if self.shards.is_empty() {
             return None;
         }
-        let hash = Interner::hash(term);
         let shard = Interner::shard_of(hash, self.shards.len());
         let id = self.shards[shard].find_hashed(term, hash)?;
         let column = self.column_of[shard][id as usize];
         (column != u32::MAX).then_some(column)
+    }
+
+    /// Whether the tables a lookup reads are larger than a core's cache holds, so that
+    /// lookups are worth queueing to prefetch (`features::lookahead`).
+    pub(crate) fn outgrows_cache(&self) -> bool {
+        // A lookup may go to any shard: what counts is their tables together.
+        self.shards.iter().map(Interner::table_bytes).sum::<usize>() > CACHE_BYTES
+    }
+
+    /// The hash of `term`, with the slot it is looked up in asked for into the cache.
+    #[inline]
+    pub(crate) fn prefetch(&self, term: &str) -> u64 {
+        let hash = Interner::hash(term);
+        if !self.shards.is_empty() {
+            self.shards[Interner::shard_of(hash, self.shards.len())].prefetch_hashed(hash);
+        }
+        hash
+    }
+
+    /// Once a term's slot is in the cache: asks for the bytes and the column of its likely
+    /// match too (only a hint).
+    #[inline]
+    pub(crate) fn prefetch_match(&self, term: &str, hash: u64) {
+        if self.shards.is_empty() {
+            return;
+        }
+        let shard = Interner::shard_of(hash, self.shards.len());
+        if let Some(column) = self.shards[shard]
+            .prefetch_candidate(hash, term.len())
+            .and_then(|id| self.column_of[shard].get(id as usize))
+        {
+            prefetch_address(column);
+        }
     }
 }
