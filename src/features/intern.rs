@@ -235,10 +235,13 @@ impl Interner {
     /// Adds `s` (new) as the next string, its slot at `free`.
     fn insert_at(&mut self, free: usize, s: &str, hash: u64) -> Result<u32> {
         let start = self.bytes.len();
+        // Numbers and lengths are 32 bits: a table past that is reported by what it would hold.
         let (Ok(id), Ok(len)) = (u32::try_from(self.len()), u32::try_from(s.len())) else {
             return Err(Error::OutOfMemory {
                 what: WHAT,
-                bytes: usize::MAX,
+                bytes: start
+                    .saturating_add(s.len())
+                    .saturating_add(self.len().saturating_mul(std::mem::size_of::<Slot>() + 8)),
             });
         };
         if start as u64 + 1 > START_MASK {
